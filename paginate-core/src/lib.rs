@@ -1,0 +1,17 @@
+//! The runtime of [`paginated`](https://docs.rs/paginated): pagination specs,
+//! the walk engine and reqwest streams. Most users depend on `paginated`,
+//! which re-exports this crate and the derive.
+#![deny(missing_docs)]
+
+pub mod cursor;
+pub mod de;
+pub mod spec;
+#[cfg(feature = "testing")]
+pub mod testing;
+
+#[doc(hidden)]
+#[path = "private.rs"]
+pub mod __private;
+
+pub use cursor::{CountValue, Cursor, CursorValue, FlagValue};
+pub use spec::{Paginated, Signals, Spec, Style, Target};

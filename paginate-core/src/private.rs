@@ -1,0 +1,84 @@
+//! Support for the code `#[derive(Paginated)]` generates. Not a public API.
+
+pub use crate::cursor::{CountValue, Cursor, CursorValue, FlagValue};
+pub use crate::spec::{Paginated, Signals, Spec, Style, Target};
+pub use core::option::Option::{self, None, Some};
+pub use core::default::Default;
+pub use core::mem::take;
+pub use serde::de::DeserializeOwned;
+pub use std::vec::Vec;
+
+/// One step of a `cursor_field`-like path: the generated code wraps each
+/// intermediate field in `Hop` and calls `.hop()`, which yields `None` for an
+/// empty `Option` and the value itself otherwise (autoref specialization:
+/// [`HopOption`] is found first for `Option` fields, [`HopPlain`] for any other).
+pub struct Hop<'a, T: ?Sized>(pub &'a T);
+
+/// The `Option` step of a path (see [`Hop`]).
+pub trait HopOption<'a> {
+    /// The type inside the option.
+    type Out: ?Sized;
+    /// The value inside, if any.
+    fn hop(&self) -> Option<&'a Self::Out>;
+}
+
+impl<'a, T> HopOption<'a> for Hop<'a, Option<T>> {
+    type Out = T;
+    fn hop(&self) -> Option<&'a T> {
+        self.0.as_ref()
+    }
+}
+
+impl<'a, T> HopOption<'a> for Hop<'a, Box<Option<T>>> {
+    type Out = T;
+    fn hop(&self) -> Option<&'a T> {
+        self.0.as_ref().as_ref()
+    }
+}
+
+/// The plain step of a path (see [`Hop`]).
+pub trait HopPlain<'a> {
+    /// The field type itself.
+    type Out: ?Sized;
+    /// The value, always present.
+    fn hop(&self) -> Option<&'a Self::Out>;
+}
+
+impl<'a, T: ?Sized> HopPlain<'a> for &Hop<'a, T> {
+    type Out = T;
+    fn hop(&self) -> Option<&'a T> {
+        Some(self.0)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{Hop, HopOption as _, HopPlain as _};
+
+    struct Next {
+        after: Option<String>,
+    }
+    struct Pages {
+        next: Option<Box<Next>>,
+        boxed: Box<Option<Next>>,
+    }
+
+    fn read(p: &Pages) -> Option<&String> {
+        let v = &p.next;
+        let v = (&Hop(v)).hop()?;
+        let v = &v.after;
+        (&Hop(v)).hop()
+    }
+
+    #[test]
+    fn hops_through_option_and_box() {
+        let p = Pages { next: Some(Box::new(Next { after: Some("c".into()) })), boxed: Box::new(None) };
+        assert_eq!(read(&p).map(String::as_str), Some("c"));
+        let q = Pages { next: None, boxed: Box::new(Some(Next { after: None })) };
+        assert_eq!(read(&q), None);
+        let b = (&Hop(&q.boxed)).hop().map(|n| n.after.is_none());
+        assert_eq!(b, Some(true));
+        let plain = 5u32;
+        assert_eq!((&Hop(&plain)).hop(), Some(&5));
+    }
+}
