@@ -3,9 +3,15 @@
 //! which re-exports this crate and the derive.
 #![deny(missing_docs)]
 
+pub mod checkpoint;
 pub mod cursor;
 pub mod de;
+mod error;
+mod fetch;
+mod request;
 pub mod spec;
+mod stream;
+mod walk;
 #[cfg(feature = "testing")]
 pub mod testing;
 
@@ -13,5 +19,9 @@ pub mod testing;
 #[path = "private.rs"]
 pub mod __private;
 
+pub use checkpoint::{Checkpoint, Position};
+pub use error::{Error, ErrorKind};
+pub use stream::{Items, PaginateExt, Paginator, Pages};
+pub use walk::StopReason;
 pub use cursor::{CountValue, Cursor, CursorValue, FlagValue};
 pub use spec::{Paginated, Signals, Spec, Style, Target};

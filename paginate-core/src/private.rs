@@ -52,6 +52,7 @@ impl<'a, T: ?Sized> HopPlain<'a> for &Hop<'a, T> {
 }
 
 #[cfg(test)]
+#[allow(clippy::needless_borrow)] // the borrow selects the impl, as in generated code
 mod tests {
     use super::{Hop, HopOption as _, HopPlain as _};
 

@@ -151,7 +151,7 @@ pub struct Signals {
 ///         Signals { cursor: self.next.as_deref().and_then(paginate_core::Cursor::text), ..Signals::default() }
 ///     }
 ///     fn items(&self) -> &[u32] { &self.data }
-///     fn take_items(&mut self) -> Vec<u32> { std::mem::take(&mut self.data) }
+///     fn items_mut(&mut self) -> &mut Vec<u32> { &mut self.data }
 /// }
 /// ```
 pub trait Paginated: serde::de::DeserializeOwned {
@@ -163,6 +163,10 @@ pub trait Paginated: serde::de::DeserializeOwned {
     fn signals(&self) -> Signals;
     /// The items of this page.
     fn items(&self) -> &[Self::Item];
+    /// The items of this page, to move them out or drop some.
+    fn items_mut(&mut self) -> &mut Vec<Self::Item>;
     /// Moves the items out of this page, leaving it empty.
-    fn take_items(&mut self) -> Vec<Self::Item>;
+    fn take_items(&mut self) -> Vec<Self::Item> {
+        std::mem::take(self.items_mut())
+    }
 }

@@ -1,0 +1,66 @@
+//! Where a walk stands, in a form that can be stored and resumed from.
+
+use serde::{Deserialize, Serialize};
+
+use crate::cursor::Cursor;
+
+/// The pagination state of one request: what goes into the declared cursor,
+/// offset or page-number target.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Position {
+    /// The user's request as it is (the first request of a cursor walk).
+    Start,
+    /// A cursor from the previous page.
+    Cursor(Cursor),
+    /// An item offset (offset style).
+    Offset(u64),
+    /// A page number (page style).
+    Page(u64),
+}
+
+/// A serializable snapshot of a walk: the request to send next and how many
+/// of its items were already delivered.
+///
+/// Resuming from a checkpoint (with [`Paginator::resume_from`](crate::Paginator::resume_from))
+/// re-sends that request with the user's original request as the template and
+/// skips the items already delivered, so the walk continues item-exact.
+///
+/// ```
+/// use paginate_core::{Checkpoint, Cursor, Position};
+///
+/// let cp = Checkpoint::new(Position::Cursor(Cursor::text("WzE3MDc5MzAwODEwMDAsMTMxLDJd").unwrap()));
+/// let stored = serde_json::to_string(&cp).unwrap();
+/// let back: Checkpoint = serde_json::from_str(&stored).unwrap();
+/// assert_eq!(back, cp);
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Checkpoint {
+    /// The pagination state of the request to send.
+    pub position: Position,
+    /// How many items of that request's page were already delivered.
+    pub skip_items: u64,
+    /// How many pages the walk had received before that request.
+    pub pages_before: u64,
+    /// How many items the walk had delivered before this checkpoint.
+    pub items_delivered: u64,
+    /// How many items the server had returned before that request (the
+    /// progress that `total` is compared with).
+    pub items_received: u64,
+    /// The item total the API reported, once it reported one.
+    pub total: Option<u64>,
+}
+
+impl Checkpoint {
+    /// A checkpoint at `position` with nothing delivered yet.
+    pub fn new(position: Position) -> Checkpoint {
+        Checkpoint {
+            position,
+            skip_items: 0,
+            pages_before: 0,
+            items_delivered: 0,
+            items_received: 0,
+            total: None,
+        }
+    }
+}

@@ -1,0 +1,223 @@
+//! The one error type of a walk, with the checkpoint to resume from.
+
+use std::fmt;
+
+use crate::checkpoint::Checkpoint;
+use crate::cursor::Cursor;
+
+/// Why a walk failed.
+///
+/// Every error that happens after the walk started carries the page it
+/// happened on and a [`Checkpoint`] to resume from: items that were already
+/// yielded stay yielded, and resuming yields exactly the ones that were not.
+///
+/// ```
+/// # async fn run(req: reqwest::RequestBuilder) {
+/// # #[derive(serde::Deserialize)] struct Page { data: Vec<u32>, next: Option<String> }
+/// # impl paginate_core::Paginated for Page {
+/// #     type Item = u32;
+/// #     const SPEC: paginate_core::Spec = paginate_core::Spec {
+/// #         cursor: Some(paginate_core::Target::Query("after")), ..paginate_core::Spec::DEFAULT };
+/// #     fn signals(&self) -> paginate_core::Signals { Default::default() }
+/// #     fn items(&self) -> &[u32] { &self.data }
+/// #     fn items_mut(&mut self) -> &mut Vec<u32> { &mut self.data }
+/// # }
+/// use paginate_core::{ErrorKind, PaginateExt};
+///
+/// match req.paginate::<Page>().collect().await {
+///     Ok(items) => println!("{} items", items.len()),
+///     Err(err) => {
+///         if let ErrorKind::Status { status, .. } = err.kind() {
+///             eprintln!("the API answered {status}");
+///         }
+///         // Store it, and later: req.paginate::<Page>().resume_from(checkpoint)
+///         let _checkpoint = err.checkpoint().cloned();
+///     }
+/// }
+/// # }
+/// ```
+pub struct Error {
+    inner: Box<Inner>,
+}
+
+struct Inner {
+    kind: ErrorKind,
+    page: Option<u64>,
+    checkpoint: Option<Checkpoint>,
+}
+
+/// What went wrong; see [`Error::kind`].
+#[derive(Debug)]
+#[non_exhaustive]
+pub enum ErrorKind {
+    /// The server answered with a status that is not a success.
+    Status {
+        /// The HTTP status.
+        status: reqwest::StatusCode,
+        /// The method and URL of the request.
+        request: String,
+        /// The API's own message, when the body is JSON with a usual
+        /// `message` / `error` / `errors[0].message` field.
+        message: Option<String>,
+        /// The start of the response body.
+        body: String,
+    },
+    /// The response body is not the declared response type.
+    Decode {
+        /// The path of the field that failed, as serde sees it (`pages.next.starting_after`).
+        path: String,
+        /// serde's message.
+        message: String,
+        /// The part of the body around the failure.
+        excerpt: String,
+    },
+    /// The request could not be sent or the response could not be read.
+    Transport(reqwest::Error),
+    /// The declaration or the runtime options cannot work with this request;
+    /// reported before any request is sent.
+    Config(String),
+    /// The server sent a cursor that this walk already used: following it
+    /// would loop forever.
+    Loop {
+        /// The repeated cursor.
+        cursor: Cursor,
+    },
+    /// The next request would need an offset above the API's `max_offset`.
+    MaxOffset {
+        /// The declared (or configured) maximum.
+        max_offset: u64,
+        /// The offset the next page would start at.
+        next_offset: u64,
+    },
+}
+
+impl Error {
+    pub(crate) fn new(kind: ErrorKind, page: Option<u64>, checkpoint: Option<Checkpoint>) -> Error {
+        Error { inner: Box::new(Inner { kind, page, checkpoint }) }
+    }
+
+    pub(crate) fn config(message: impl Into<String>) -> Error {
+        Error::new(ErrorKind::Config(message.into()), None, None)
+    }
+
+    /// What went wrong.
+    pub fn kind(&self) -> &ErrorKind {
+        &self.inner.kind
+    }
+
+    /// The 1-based number of the page (in this walk, counting resumed pages)
+    /// whose request failed; `None` for errors before the first request.
+    pub fn page(&self) -> Option<u64> {
+        self.inner.page
+    }
+
+    /// Where to resume: pass it to [`Paginator::resume_from`](crate::Paginator::resume_from).
+    /// `None` for configuration errors, where nothing was sent.
+    pub fn checkpoint(&self) -> Option<&Checkpoint> {
+        self.inner.checkpoint.as_ref()
+    }
+
+    pub(crate) fn checkpoint_mut(&mut self) -> Option<&mut Checkpoint> {
+        self.inner.checkpoint.as_mut()
+    }
+
+    /// The HTTP status, for [`ErrorKind::Status`].
+    pub fn status(&self) -> Option<reqwest::StatusCode> {
+        match &self.inner.kind {
+            ErrorKind::Status { status, .. } => Some(*status),
+            ErrorKind::Transport(e) => e.status(),
+            _ => None,
+        }
+    }
+
+    /// Whether sending the same request again may succeed (a rate limit, a
+    /// server error or a network failure).
+    pub fn is_transient(&self) -> bool {
+        match &self.inner.kind {
+            ErrorKind::Status { status, .. } => status.as_u16() == 429 || status.is_server_error(),
+            ErrorKind::Transport(e) => e.is_timeout() || e.is_connect() || e.is_request() || e.is_body(),
+            _ => false,
+        }
+    }
+}
+
+impl fmt::Display for Error {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        if let Some(page) = self.inner.page {
+            write!(f, "page {page}: ")?;
+        }
+        match &self.inner.kind {
+            ErrorKind::Status { status, request, message, body } => {
+                write!(f, "{request} answered {status}")?;
+                match message {
+                    Some(m) => write!(f, ": {m}"),
+                    None if body.is_empty() => Ok(()),
+                    None => write!(f, ": {body}"),
+                }
+            }
+            ErrorKind::Decode { path, message, excerpt } => {
+                write!(f, "the response does not match the declared type")?;
+                if !path.is_empty() && path != "." {
+                    write!(f, " at `{path}`")?;
+                }
+                write!(f, ": {message} (body near the error: {excerpt:?})")
+            }
+            ErrorKind::Transport(e) => write!(f, "request failed: {e}"),
+            ErrorKind::Config(m) => write!(f, "invalid pagination setup: {m}"),
+            ErrorKind::Loop { cursor } => write!(
+                f,
+                "the server sent cursor {cursor:?} again; following it would loop, so the walk stopped"
+            ),
+            ErrorKind::MaxOffset { max_offset, next_offset } => write!(
+                f,
+                "the next page starts at offset {next_offset}, above the API's maximum offset \
+                 {max_offset}; narrow the request (for example by a date range) and walk again"
+            ),
+        }?;
+        if self.inner.checkpoint.is_some() && !matches!(self.inner.kind, ErrorKind::MaxOffset { .. }) {
+            f.write_str("; resume from the error's checkpoint")?;
+        }
+        Ok(())
+    }
+}
+
+impl fmt::Debug for Error {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Error")
+            .field("kind", &self.inner.kind)
+            .field("page", &self.inner.page)
+            .field("checkpoint", &self.inner.checkpoint)
+            .finish()
+    }
+}
+
+impl std::error::Error for Error {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        match &self.inner.kind {
+            ErrorKind::Transport(e) => Some(e),
+            _ => None,
+        }
+    }
+}
+
+/// The API's message in a JSON error body: `message`, `error` (string or
+/// object with `message`), or `errors[0].message` (Intercom).
+pub(crate) fn api_message(body: &[u8]) -> Option<String> {
+    let v: serde_json::Value = serde_json::from_slice(body).ok()?;
+    let text = |v: &serde_json::Value| v.as_str().map(str::to_owned);
+    text(&v["message"])
+        .or_else(|| text(&v["error"]))
+        .or_else(|| text(&v["error"]["message"]))
+        .or_else(|| text(&v["errors"][0]["message"]))
+        .or_else(|| text(&v["error_description"]))
+}
+
+/// At most `max` bytes of `body` as lossy UTF-8, cut on a character boundary.
+pub(crate) fn excerpt(body: &[u8], max: usize) -> String {
+    let text = String::from_utf8_lossy(&body[..body.len().min(max)]);
+    let mut s = text.into_owned();
+    if body.len() > max {
+        s.push('…');
+    }
+    s
+}

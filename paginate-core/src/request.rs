@@ -1,0 +1,231 @@
+//! Replay and overwrite: every request of a walk is the user's original
+//! request with only the declared pagination targets changed.
+
+use form_urlencoded::byte_serialize;
+use reqwest::header::{CONTENT_LENGTH, CONTENT_TYPE, HeaderValue};
+use serde_json::Value;
+
+use crate::checkpoint::Position;
+use crate::error::Error;
+use crate::spec::{Spec, Style, Target};
+use crate::walk::Options;
+
+/// The user's request, kept as the template of every page request.
+#[derive(Debug)]
+pub(crate) struct RequestTemplate {
+    request: reqwest::Request,
+    /// The JSON body, parsed once, when a target lives in the body.
+    json: Option<Value>,
+    spec: Spec,
+    /// The page size to write into every request, if any.
+    write_page_size: Option<u64>,
+    /// The page size in effect (written, or found in the user's request).
+    page_size: Option<u64>,
+    /// The position of the first request, read from the user's request when it sets one.
+    start: Position,
+}
+
+impl RequestTemplate {
+    /// Checks the request against the declaration and the options; every
+    /// problem is reported here, before anything is sent.
+    pub fn new(request: reqwest::Request, spec: Spec, options: &Options) -> Result<RequestTemplate, Error> {
+        let targets = [spec.position_target(), spec.page_size];
+        let json = if targets.iter().flatten().any(|t| matches!(t, Target::Body(_))) {
+            Some(parse_body(&request)?)
+        } else {
+            if request.body().is_some() && request.try_clone().is_none() {
+                return Err(Error::config(
+                    "the request body is a stream, which cannot be sent again for the next page; \
+                     give the request a body of bytes (for example with `.json(..)` or `.body(String)`)",
+                ));
+            }
+            None
+        };
+        let read = |target: Option<Target>| target.and_then(|t| read_number(&request, json.as_ref(), t));
+        let existing_size = read(spec.page_size);
+        let write_page_size = options.page_size.or(if existing_size.is_none() { spec.default_page_size } else { None });
+        let page_size = write_page_size.or(existing_size);
+        if let Some(size) = page_size {
+            check_page_size(size, &spec)?;
+        }
+        if spec.stop_on_short_page && page_size.is_none() {
+            return Err(Error::config(
+                "`stop_on_short_page` needs to know the page size: declare `page_size = N`, \
+                 set it in the request, or call `.page_size(n)`",
+            ));
+        }
+        if options.page_size.is_some() && spec.page_size.is_none() {
+            return Err(Error::config(
+                "`.page_size(n)` was called but the declaration has no `page_size_param` or \
+                 `page_size_body` to send it in",
+            ));
+        }
+        let start = match spec.style {
+            Style::Cursor => Position::Start,
+            Style::Offset => Position::Offset(read(spec.offset).unwrap_or(0)),
+            Style::Page => Position::Page(read(spec.page).unwrap_or(spec.first_page)),
+        };
+        Ok(RequestTemplate { request, json, spec, write_page_size, page_size, start })
+    }
+
+    /// The page size in effect, if known.
+    pub fn page_size(&self) -> Option<u64> {
+        self.page_size
+    }
+
+    /// Where a fresh walk starts.
+    pub fn start(&self) -> &Position {
+        &self.start
+    }
+
+    /// The request for one page.
+    pub fn build(&self, position: &Position) -> reqwest::Request {
+        let mut request = self.request.try_clone().expect("checked in RequestTemplate::new");
+        let mut json = self.json.clone();
+        let mut set = |target: Target, value: Value| match target {
+            Target::Query(name) => set_query(request.url_mut(), name, &query_text(&value)),
+            Target::Body(path) => {
+                let body = json.as_mut().expect("a body target implies a parsed body");
+                set_body(body, path, value);
+            }
+        };
+        if let (Some(target), Some(size)) = (self.spec.page_size, self.write_page_size) {
+            set(target, Value::from(size));
+        }
+        if let Some(target) = self.spec.position_target() {
+            match position {
+                Position::Start => {}
+                Position::Cursor(c) => set(target, c.to_json()),
+                Position::Offset(n) | Position::Page(n) => set(target, Value::from(*n)),
+            }
+        }
+        if let Some(json) = json {
+            let bytes = serde_json::to_vec(&json).expect("a JSON value always serializes");
+            let headers = request.headers_mut();
+            headers.remove(CONTENT_LENGTH);
+            headers
+                .entry(CONTENT_TYPE)
+                .or_insert(HeaderValue::from_static("application/json"));
+            *request.body_mut() = Some(bytes.into());
+        }
+        request
+    }
+}
+
+fn check_page_size(size: u64, spec: &Spec) -> Result<(), Error> {
+    if size == 0 {
+        return Err(Error::config("the page size must be at least 1"));
+    }
+    match spec.max_page_size {
+        Some(max) if size > max => Err(Error::config(format!(
+            "page size {size} is above the declared `max_page_size = {max}`; ask for at most {max}"
+        ))),
+        _ => Ok(()),
+    }
+}
+
+fn parse_body(request: &reqwest::Request) -> Result<Value, Error> {
+    let Some(body) = request.body() else {
+        return Ok(Value::Object(serde_json::Map::new()));
+    };
+    let bytes = body.as_bytes().ok_or_else(|| {
+        Error::config("the declaration writes into the JSON body, but the request body is a stream")
+    })?;
+    match serde_json::from_slice::<Value>(bytes) {
+        Ok(v @ Value::Object(_)) => Ok(v),
+        Ok(_) => Err(Error::config(
+            "the declaration writes into the JSON body, but the request body is not a JSON object",
+        )),
+        Err(e) => Err(Error::config(format!(
+            "the declaration writes into the JSON body, but the request body is not JSON: {e}"
+        ))),
+    }
+}
+
+/// A number found at `target` in the user's request (a number or a numeric string).
+fn read_number(request: &reqwest::Request, json: Option<&Value>, target: Target) -> Option<u64> {
+    match target {
+        Target::Query(name) => request
+            .url()
+            .query_pairs()
+            .find(|(k, _)| k == name)
+            .and_then(|(_, v)| v.trim().parse().ok()),
+        Target::Body(path) => {
+            let value = path.iter().try_fold(json?, |v, key| v.get(key))?;
+            value.as_u64().or_else(|| value.as_str()?.trim().parse().ok())
+        }
+    }
+}
+
+/// The text of a value in a query string: strings as they are, anything else as JSON.
+fn query_text(value: &Value) -> String {
+    match value {
+        Value::String(s) => s.clone(),
+        other => other.to_string(),
+    }
+}
+
+/// Replaces every `name` parameter of the query with one `name=value`, keeping
+/// every other parameter byte for byte. Name and value are form-encoded once,
+/// so `+ / = & # \n` in a cursor can neither be altered nor add a parameter.
+pub(crate) fn set_query(url: &mut reqwest::Url, name: &str, value: &str) {
+    let mut query = String::new();
+    for part in url.query().unwrap_or("").split('&').filter(|p| !p.is_empty()) {
+        let key = form_urlencoded::parse(part.as_bytes()).next().map(|(k, _)| k);
+        if key.as_deref() != Some(name) {
+            query.push_str(part);
+            query.push('&');
+        }
+    }
+    query.extend(byte_serialize(name.as_bytes()));
+    query.push('=');
+    query.extend(byte_serialize(value.as_bytes()));
+    url.set_query(Some(&query));
+}
+
+/// Sets `path` in a JSON object to `value`, creating missing objects and
+/// replacing a non-object on the way (the declaration owns that path).
+pub(crate) fn set_body(root: &mut Value, path: &[&str], value: Value) {
+    let Some((last, parents)) = path.split_last() else { return };
+    let mut node = root;
+    for key in parents {
+        let map = as_object(node);
+        node = map.entry(*key).or_insert_with(|| Value::Object(serde_json::Map::new()));
+    }
+    as_object(node).insert((*last).to_owned(), value);
+}
+
+fn as_object(v: &mut Value) -> &mut serde_json::Map<String, Value> {
+    if !v.is_object() {
+        *v = Value::Object(serde_json::Map::new());
+    }
+    v.as_object_mut().expect("just made an object")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn set_query_overwrites_only_its_parameter() {
+        let mut url = reqwest::Url::parse("http://h/c?b=%20x+y&starting_after=old&a=1&starting_after=dup").unwrap();
+        set_query(&mut url, "starting_after", "A+b/c=\n&x=1#");
+        assert_eq!(url.query(), Some("b=%20x+y&a=1&starting_after=A%2Bb%2Fc%3D%0A%26x%3D1%23"));
+        let pairs: Vec<_> = url.query_pairs().into_owned().collect();
+        assert_eq!(pairs.last().unwrap().1, "A+b/c=\n&x=1#");
+        assert_eq!(pairs.len(), 3);
+    }
+
+    #[test]
+    fn set_body_keeps_siblings_and_creates_objects() {
+        let mut body = json!({"query": {"field": "x"}, "pagination": {"per_page": 5}, "sort": "a"});
+        set_body(&mut body, &["pagination", "starting_after"], json!("c"));
+        set_body(&mut body, &["deep", "er", "k"], json!(1));
+        assert_eq!(
+            body,
+            json!({"query": {"field": "x"}, "pagination": {"per_page": 5, "starting_after": "c"},
+                   "sort": "a", "deep": {"er": {"k": 1}}})
+        );
+    }
+}

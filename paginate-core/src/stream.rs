@@ -1,0 +1,333 @@
+//! The user-facing API: [`Paginator`] and its streams of [`Pages`] and [`Items`].
+
+use std::marker::PhantomData;
+use std::pin::Pin;
+use std::task::{Context, Poll, ready};
+
+use futures_core::Stream;
+
+use crate::checkpoint::Checkpoint;
+use crate::error::{Error, ErrorKind};
+use crate::fetch::{PageFuture, fetch};
+use crate::request::RequestTemplate;
+use crate::spec::Paginated;
+use crate::walk::{Options, StopReason, Walk};
+
+/// Starts a walk from a reqwest request: `request.paginate::<Contacts>()`.
+pub trait PaginateExt {
+    /// A [`Paginator`] that walks the endpoint described by `P`, replaying this
+    /// request (URL, headers, auth, filters, body) for every page.
+    fn paginate<P: Paginated>(self) -> Paginator<P>;
+}
+
+impl PaginateExt for reqwest::RequestBuilder {
+    fn paginate<P: Paginated>(self) -> Paginator<P> {
+        Paginator::new(self)
+    }
+}
+
+/// A configured walk over a paginated endpoint, not started yet.
+///
+/// Build it with [`PaginateExt::paginate`], set limits, then turn it into a
+/// stream of [`items`](Paginator::items) or [`pages`](Paginator::pages), or
+/// [`collect`](Paginator::collect) every item.
+#[must_use = "a Paginator does nothing until it is turned into a stream"]
+pub struct Paginator<P> {
+    builder: reqwest::RequestBuilder,
+    options: Options,
+    resume: Option<Checkpoint>,
+    _page: PhantomData<fn() -> P>,
+}
+
+impl<P: Paginated> Paginator<P> {
+    /// A walk that replays `request` for every page.
+    pub fn new(request: reqwest::RequestBuilder) -> Paginator<P> {
+        Paginator { builder: request, options: Options::default(), resume: None, _page: PhantomData }
+    }
+
+    /// The page size to ask for, overriding the declared `page_size` and any
+    /// value in the request. Checked against `max_page_size` before the first request.
+    pub fn page_size(mut self, size: u64) -> Self {
+        self.options.page_size = Some(size);
+        self
+    }
+
+    /// Stop after this many items. Pages are not trimmed: the last page is
+    /// requested with the usual page size and the item stream stops midway.
+    pub fn max_items(mut self, limit: u64) -> Self {
+        self.options.max_items = Some(limit);
+        self
+    }
+
+    /// Stop after this many pages.
+    pub fn max_pages(mut self, limit: u64) -> Self {
+        self.options.max_pages = Some(limit);
+        self
+    }
+
+    /// Overrides the declared `max_offset`.
+    pub fn max_offset(mut self, max: u64) -> Self {
+        self.options.max_offset = Some(max);
+        self
+    }
+
+    /// Continues a walk from a checkpoint (from [`Error::checkpoint`] or a
+    /// stream's `checkpoint()`), delivering exactly the items not delivered yet.
+    /// The request given to [`PaginateExt::paginate`] must be the same one.
+    pub fn resume_from(mut self, checkpoint: Checkpoint) -> Self {
+        self.resume = Some(checkpoint);
+        self
+    }
+}
+
+impl<P: Paginated + Send + 'static> Paginator<P> {
+    fn engine(self) -> Engine<P> {
+        let (client, request) = self.builder.build_split();
+        let setup = request
+            .map_err(|e| Error::config(format!("the request could not be built: {e}")))
+            .and_then(|request| RequestTemplate::new(request, P::SPEC, &self.options));
+        match setup {
+            Ok(template) => {
+                let start = self.resume.unwrap_or_else(|| Checkpoint::new(template.start().clone()));
+                let walk = Walk::new(P::SPEC, &self.options, template.page_size(), start);
+                Engine { client, template: Some(template), walk: Some(walk), in_flight: None, pending: None }
+            }
+            Err(e) => Engine { client, template: None, walk: None, in_flight: None, pending: Some(e) },
+        }
+    }
+
+    /// A stream of whole pages, each the typed response (so fields such as
+    /// `total_count` stay visible).
+    pub fn pages(self) -> Pages<P> {
+        Pages { engine: self.engine() }
+    }
+
+    /// A stream of items, in order, each exactly once.
+    pub fn items(self) -> Items<P> {
+        let max_items = self.options.max_items;
+        let delivered_before = self.resume.as_ref().map_or(0, |cp| cp.items_delivered);
+        Items {
+            engine: self.engine(),
+            buffer: Vec::new().into_iter(),
+            current: None,
+            delivered_before,
+            delivered: 0,
+            max_items,
+        }
+    }
+
+    /// Every item of the walk, in order; the first error ends it.
+    pub async fn collect(self) -> Result<Vec<P::Item>, Error> {
+        let mut items = self.items();
+        let mut out = Vec::new();
+        while let Some(item) = std::future::poll_fn(|cx| Pin::new(&mut items).poll_next(cx)).await {
+            out.push(item?);
+        }
+        Ok(out)
+    }
+}
+
+/// The shared state of both streams: the template, the walk and the request in flight.
+struct Engine<P> {
+    client: reqwest::Client,
+    template: Option<RequestTemplate>,
+    walk: Option<Walk>,
+    /// The request in flight, with the checkpoint it started from.
+    in_flight: Option<(Checkpoint, PageFuture<P>)>,
+    /// An error to report once the page before it has been delivered.
+    pending: Option<Error>,
+}
+
+impl<P: Paginated + Send + 'static> Engine<P> {
+    /// The next page and the checkpoint its request started from.
+    fn poll_page(&mut self, cx: &mut Context<'_>) -> Poll<Option<Result<(P, Checkpoint), Error>>> {
+        if let Some(e) = self.pending.take() {
+            self.walk = None;
+            return Poll::Ready(Some(Err(e)));
+        }
+        let (Some(walk), Some(template)) = (self.walk.as_mut(), self.template.as_ref()) else {
+            return Poll::Ready(None);
+        };
+        if self.in_flight.is_none() {
+            let Some(next) = walk.next() else { return Poll::Ready(None) };
+            let request = template.build(&next.position);
+            self.in_flight = Some((next.clone(), fetch(self.client.clone(), request)));
+        }
+        let (sent, future) = self.in_flight.as_mut().expect("set above");
+        let result = ready!(future.as_mut().poll(cx));
+        let sent = sent.clone();
+        self.in_flight = None;
+        let page_number = sent.pages_before + 1;
+        match result {
+            Ok(page) => {
+                let received = page.items().len() as u64;
+                if let Err(kind) = walk.record(&sent.position, &page.signals(), received) {
+                    let checkpoint = Checkpoint {
+                        position: kind_position(&kind).unwrap_or_else(|| sent.position.clone()),
+                        skip_items: 0,
+                        pages_before: walk.pages(),
+                        items_delivered: 0,
+                        items_received: sent.items_received + received,
+                        total: walk.total(),
+                    };
+                    self.pending = Some(Error::new(kind, Some(page_number + 1), Some(checkpoint)));
+                }
+                Poll::Ready(Some(Ok((page, sent))))
+            }
+            Err(kind) => {
+                self.walk = None;
+                Poll::Ready(Some(Err(Error::new(kind, Some(page_number), Some(sent)))))
+            }
+        }
+    }
+
+    fn stop(&mut self, reason: StopReason) {
+        if let Some(walk) = self.walk.as_mut() {
+            walk.stop(reason);
+        }
+        self.in_flight = None;
+    }
+}
+
+/// Where a walk-level error leaves the walk: the position it refused to go to.
+fn kind_position(kind: &ErrorKind) -> Option<crate::checkpoint::Position> {
+    match kind {
+        ErrorKind::Loop { cursor } => Some(crate::checkpoint::Position::Cursor(cursor.clone())),
+        ErrorKind::MaxOffset { next_offset, .. } => Some(crate::checkpoint::Position::Offset(*next_offset)),
+        _ => None,
+    }
+}
+
+/// A stream of pages; see [`Paginator::pages`].
+///
+/// With `max_items`, no page is requested once that many items were received,
+/// but pages are delivered whole.
+pub struct Pages<P> {
+    engine: Engine<P>,
+}
+
+impl<P: Paginated + Send + 'static> Pages<P> {
+    /// Where to resume after the pages delivered so far; `None` once the walk is over.
+    pub fn checkpoint(&self) -> Option<Checkpoint> {
+        self.engine.walk.as_ref()?.next().cloned()
+    }
+
+    /// Why the walk ended, once it ended normally.
+    pub fn stop_reason(&self) -> Option<StopReason> {
+        self.engine.walk.as_ref()?.stopped()
+    }
+
+    /// The item total the API reported, if it reports one.
+    pub fn total(&self) -> Option<u64> {
+        self.engine.walk.as_ref()?.total()
+    }
+}
+
+impl<P: Paginated + Send + 'static> Stream for Pages<P> {
+    type Item = Result<P, Error>;
+
+    fn poll_next(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Option<Self::Item>> {
+        let this = self.get_mut();
+        let Some((mut page, sent)) = ready!(this.engine.poll_page(cx)).transpose()? else {
+            return Poll::Ready(None);
+        };
+        skip_delivered(page.items_mut(), &sent);
+        Poll::Ready(Some(Ok(page)))
+    }
+}
+
+impl<P> Unpin for Pages<P> {}
+
+/// Drops the items of a resumed page that were delivered before the checkpoint.
+fn skip_delivered<T>(items: &mut Vec<T>, sent: &Checkpoint) {
+    let skip = usize::try_from(sent.skip_items).unwrap_or(usize::MAX);
+    items.drain(..skip.min(items.len()));
+}
+
+/// A stream of items; see [`Paginator::items`].
+pub struct Items<P: Paginated> {
+    engine: Engine<P>,
+    buffer: std::vec::IntoIter<P::Item>,
+    /// The checkpoint the page being delivered was requested from, and how
+    /// many of its items the buffer held at first.
+    current: Option<(Checkpoint, usize)>,
+    /// Items delivered before this stream started (from a resumed checkpoint).
+    delivered_before: u64,
+    /// Items delivered by this stream.
+    delivered: u64,
+    max_items: Option<u64>,
+}
+
+impl<P: Paginated + Send + 'static> Items<P> {
+    /// Where to resume so that exactly the items not delivered yet follow;
+    /// `None` once the walk is over.
+    ///
+    /// Store it as often as you like (it is small and serializable) and pass
+    /// it to [`Paginator::resume_from`] after a crash.
+    pub fn checkpoint(&self) -> Option<Checkpoint> {
+        let mut cp = match &self.current {
+            Some((sent, initial)) if self.buffer.len() > 0 => {
+                let mut cp = sent.clone();
+                cp.skip_items += (initial - self.buffer.len()) as u64;
+                cp
+            }
+            _ => self.engine.walk.as_ref()?.next()?.clone(),
+        };
+        cp.items_delivered = self.delivered_before + self.delivered;
+        Some(cp)
+    }
+
+    /// Items delivered by this stream so far.
+    pub fn delivered(&self) -> u64 {
+        self.delivered
+    }
+
+    /// Why the walk ended, once it ended normally.
+    pub fn stop_reason(&self) -> Option<StopReason> {
+        self.engine.walk.as_ref()?.stopped()
+    }
+
+    /// The item total the API reported, if it reports one.
+    pub fn total(&self) -> Option<u64> {
+        self.engine.walk.as_ref()?.total()
+    }
+}
+
+impl<P: Paginated + Send + 'static> Stream for Items<P> {
+    type Item = Result<P::Item, Error>;
+
+    fn poll_next(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Option<Self::Item>> {
+        let this = self.get_mut();
+        loop {
+            if this.max_items.is_some_and(|max| this.delivered >= max) {
+                this.engine.stop(StopReason::MaxItems);
+                this.buffer = Vec::new().into_iter();
+                return Poll::Ready(None);
+            }
+            if let Some(item) = this.buffer.next() {
+                this.delivered += 1;
+                return Poll::Ready(Some(Ok(item)));
+            }
+            let page = ready!(this.engine.poll_page(cx));
+            let Some((mut page, sent)) = page.transpose().map_err(|e| this.with_delivered(e))? else {
+                return Poll::Ready(None);
+            };
+            let mut items = std::mem::take(page.items_mut());
+            skip_delivered(&mut items, &sent);
+            this.current = Some((sent, items.len()));
+            this.buffer = items.into_iter();
+        }
+    }
+}
+
+impl<P: Paginated> Items<P> {
+    /// Stamps the error's checkpoint with the number of items delivered.
+    fn with_delivered(&self, mut error: Error) -> Error {
+        if let Some(cp) = error.checkpoint_mut() {
+            cp.items_delivered = self.delivered_before + self.delivered;
+        }
+        error
+    }
+}
+
+impl<P: Paginated> Unpin for Items<P> {}

@@ -1,0 +1,294 @@
+//! A recording HTTP/1 server on loopback: every request is kept, in order,
+//! and answered by a plain function.
+
+use std::convert::Infallible;
+use std::fmt;
+use std::net::SocketAddr;
+use std::panic::{AssertUnwindSafe, catch_unwind};
+use std::sync::{Arc, Mutex, PoisonError};
+use std::time::Duration;
+
+use bytes::Bytes;
+use http_body_util::{BodyExt, Full};
+use hyper::body::Incoming;
+use hyper::server::conn::http1;
+use hyper::service::service_fn;
+use hyper::{Request, Response, StatusCode};
+use hyper_util::rt::TokioIo;
+use serde_json::Value;
+use tokio::net::TcpListener;
+use tokio::task::{JoinHandle, JoinSet};
+
+/// The function that answers every request of a [`MockServer`].
+type Handler = dyn Fn(&RecordedRequest) -> MockResponse + Send + Sync;
+
+/// An HTTP/1 server on `127.0.0.1:<random port>` that records every request
+/// and answers it with a handler function.
+///
+/// The server runs on the tokio runtime that started it (current-thread or
+/// multi-thread) and stops when dropped: the accept loop and every open
+/// keep-alive connection are aborted.
+///
+/// ```
+/// # #[tokio::main(flavor = "current_thread")] async fn main() {
+/// use paginate_core::testing::{MockResponse, MockServer};
+///
+/// let server = MockServer::start(|req| {
+///     MockResponse::json(serde_json::json!({ "path": req.path }))
+/// })
+/// .await;
+/// assert!(server.url("/ping").starts_with("http://127.0.0.1:"));
+/// assert!(server.requests().is_empty());
+/// # }
+/// ```
+pub struct MockServer {
+    addr: SocketAddr,
+    journal: Arc<Mutex<Vec<RecordedRequest>>>,
+    accept_loop: JoinHandle<()>,
+}
+
+impl MockServer {
+    /// Binds a random loopback port and starts serving `handler`.
+    ///
+    /// A panic inside the handler becomes a `500` whose body is the panic
+    /// message; the server keeps running.
+    pub async fn start<H>(handler: H) -> MockServer
+    where
+        H: Fn(&RecordedRequest) -> MockResponse + Send + Sync + 'static,
+    {
+        let listener = TcpListener::bind(("127.0.0.1", 0))
+            .await
+            .expect("bind a loopback port for the mock server");
+        let addr = listener.local_addr().expect("local address of the mock server");
+        let journal = Arc::new(Mutex::new(Vec::new()));
+        let handler: Arc<Handler> = Arc::new(handler);
+        let accept_loop = tokio::spawn(accept_connections(listener, handler, Arc::clone(&journal)));
+        MockServer { addr, journal, accept_loop }
+    }
+
+    /// The server root, `http://127.0.0.1:PORT`, without a trailing slash.
+    pub fn base_url(&self) -> String {
+        format!("http://{}", self.addr)
+    }
+
+    /// The absolute URL of `path_and_query` on this server; a missing leading
+    /// `/` is added.
+    pub fn url(&self, path_and_query: &str) -> String {
+        if path_and_query.starts_with('/') {
+            format!("{}{path_and_query}", self.base_url())
+        } else {
+            format!("{}/{path_and_query}", self.base_url())
+        }
+    }
+
+    /// Every request received so far, in the order they arrived.
+    pub fn requests(&self) -> Vec<RecordedRequest> {
+        self.journal.lock().unwrap_or_else(PoisonError::into_inner).clone()
+    }
+
+    /// Every request received so far, in order, and forgets them, so the next
+    /// call only sees what arrives afterwards.
+    pub fn take_requests(&self) -> Vec<RecordedRequest> {
+        std::mem::take(&mut *self.journal.lock().unwrap_or_else(PoisonError::into_inner))
+    }
+}
+
+impl Drop for MockServer {
+    fn drop(&mut self) {
+        // The connection tasks live in a JoinSet owned by the accept loop, so
+        // aborting the loop also closes keep-alive connections.
+        self.accept_loop.abort();
+    }
+}
+
+impl fmt::Debug for MockServer {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("MockServer").field("addr", &self.addr).finish_non_exhaustive()
+    }
+}
+
+async fn accept_connections(
+    listener: TcpListener,
+    handler: Arc<Handler>,
+    journal: Arc<Mutex<Vec<RecordedRequest>>>,
+) {
+    let mut connections = JoinSet::new();
+    loop {
+        let Ok((stream, _)) = listener.accept().await else {
+            // Transient accept errors (e.g. too many open files) should not end the server.
+            tokio::time::sleep(Duration::from_millis(10)).await;
+            continue;
+        };
+        while connections.try_join_next().is_some() {}
+        let handler = Arc::clone(&handler);
+        let journal = Arc::clone(&journal);
+        connections.spawn(async move {
+            let service = service_fn(move |request| {
+                answer(request, Arc::clone(&handler), Arc::clone(&journal))
+            });
+            // A client that hangs up mid-request is not an error worth reporting.
+            let _ = http1::Builder::new()
+                .keep_alive(true)
+                .serve_connection(TokioIo::new(stream), service)
+                .await;
+        });
+    }
+}
+
+async fn answer(
+    request: Request<Incoming>,
+    handler: Arc<Handler>,
+    journal: Arc<Mutex<Vec<RecordedRequest>>>,
+) -> Result<Response<Full<Bytes>>, Infallible> {
+    let (parts, body) = request.into_parts();
+    let body = match body.collect().await {
+        Ok(collected) => collected.to_bytes().to_vec(),
+        Err(_) => Vec::new(),
+    };
+    let recorded = RecordedRequest {
+        method: parts.method.as_str().to_owned(),
+        path: parts.uri.path().to_owned(),
+        raw_query: parts.uri.query().map(str::to_owned),
+        headers: parts
+            .headers
+            .iter()
+            .map(|(name, value)| {
+                (name.as_str().to_owned(), String::from_utf8_lossy(value.as_bytes()).into_owned())
+            })
+            .collect(),
+        body,
+    };
+    journal.lock().unwrap_or_else(PoisonError::into_inner).push(recorded.clone());
+    let reply = catch_unwind(AssertUnwindSafe(|| handler(&recorded))).unwrap_or_else(|panic| {
+        let message = panic
+            .downcast_ref::<&str>()
+            .map(|s| (*s).to_owned())
+            .or_else(|| panic.downcast_ref::<String>().cloned())
+            .unwrap_or_else(|| "the mock handler panicked".to_owned());
+        MockResponse::text(500, &format!("mock handler panicked: {message}"))
+    });
+    if let Some(delay) = reply.delay {
+        tokio::time::sleep(delay).await;
+    }
+    Ok(reply.into_hyper())
+}
+
+/// One request as the [`MockServer`] received it.
+#[derive(Debug, Clone)]
+pub struct RecordedRequest {
+    /// The method, upper case (`"GET"`, `"POST"`).
+    pub method: String,
+    /// The path, still percent-encoded as sent (`"/v2/notes"`).
+    pub path: String,
+    /// The query string after `?`, exactly as sent; `None` without a `?`.
+    pub raw_query: Option<String>,
+    /// Every header in the order sent; names are lower case.
+    pub headers: Vec<(String, String)>,
+    /// The request body (empty for a GET).
+    pub body: Vec<u8>,
+}
+
+impl RecordedRequest {
+    /// The query parameters, form-urlencoded decoded, in order (`+` is a space).
+    pub fn query_pairs(&self) -> Vec<(String, String)> {
+        let raw = self.raw_query.as_deref().unwrap_or_default();
+        form_urlencoded::parse(raw.as_bytes()).into_owned().collect()
+    }
+
+    /// The first decoded value of the query parameter `name`.
+    pub fn query(&self, name: &str) -> Option<String> {
+        self.query_pairs().into_iter().find(|(key, _)| key == name).map(|(_, value)| value)
+    }
+
+    /// Every decoded value of the query parameter `name`, in order.
+    pub fn query_all(&self, name: &str) -> Vec<String> {
+        self.query_pairs()
+            .into_iter()
+            .filter(|(key, _)| key == name)
+            .map(|(_, value)| value)
+            .collect()
+    }
+
+    /// The first value of the header `name`, compared case-insensitively.
+    pub fn header(&self, name: &str) -> Option<&str> {
+        self.headers
+            .iter()
+            .find(|(key, _)| key.eq_ignore_ascii_case(name))
+            .map(|(_, value)| value.as_str())
+    }
+
+    /// The body parsed as JSON; `None` if it is empty or not JSON.
+    pub fn json(&self) -> Option<Value> {
+        serde_json::from_slice(&self.body).ok()
+    }
+}
+
+/// The answer a handler gives to one request.
+#[derive(Debug, Clone)]
+pub struct MockResponse {
+    /// The HTTP status code; an invalid code is sent as `500`.
+    pub status: u16,
+    /// Extra headers, in order.
+    pub headers: Vec<(String, String)>,
+    /// The response body.
+    pub body: Vec<u8>,
+    /// How long the server waits before answering, to test timeouts and
+    /// concurrency.
+    pub delay: Option<Duration>,
+}
+
+impl MockResponse {
+    /// A `200 OK` with `value` as a JSON body.
+    pub fn json(value: Value) -> Self {
+        Self::status(200, value)
+    }
+
+    /// A response with status `code` and `value` as a JSON body.
+    pub fn status(code: u16, value: Value) -> Self {
+        MockResponse {
+            status: code,
+            headers: vec![("content-type".to_owned(), "application/json".to_owned())],
+            body: value.to_string().into_bytes(),
+            delay: None,
+        }
+    }
+
+    /// A response with status `code` and a plain-text body.
+    pub fn text(code: u16, body: &str) -> Self {
+        MockResponse {
+            status: code,
+            headers: vec![("content-type".to_owned(), "text/plain; charset=utf-8".to_owned())],
+            body: body.as_bytes().to_vec(),
+            delay: None,
+        }
+    }
+
+    /// Adds a header (after the ones already set).
+    pub fn with_header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.headers.push((name.into(), value.into()));
+        self
+    }
+
+    /// Waits `delay` before sending the response.
+    pub fn with_delay(mut self, delay: Duration) -> Self {
+        self.delay = Some(delay);
+        self
+    }
+
+    fn into_hyper(self) -> Response<Full<Bytes>> {
+        let mut response = Response::new(Full::new(Bytes::from(self.body)));
+        *response.status_mut() =
+            StatusCode::from_u16(self.status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
+        for (name, value) in self.headers {
+            // A header a test wrote by hand that hyper cannot send is dropped rather than
+            // failing the whole response.
+            if let (Ok(name), Ok(value)) = (
+                hyper::header::HeaderName::from_bytes(name.as_bytes()),
+                hyper::header::HeaderValue::from_str(&value),
+            ) {
+                response.headers_mut().append(name, value);
+            }
+        }
+        response
+    }
+}

@@ -1,0 +1,338 @@
+//! The walk: which request comes next and when to stop, independent of HTTP.
+
+use std::collections::HashSet;
+
+use crate::checkpoint::{Checkpoint, Position};
+use crate::cursor::Cursor;
+use crate::error::ErrorKind;
+use crate::spec::{Signals, Spec, Style};
+
+/// Why a walk ended normally.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum StopReason {
+    /// A cursor walk's page had no next cursor (absent, null or empty).
+    NoCursor,
+    /// The page said `has_more: false`.
+    NoMore,
+    /// The page said it is the last one (`is_last`).
+    LastPage,
+    /// As many items as the reported `total` were received.
+    TotalReached,
+    /// As many pages as the reported `total_pages` were received.
+    TotalPagesReached,
+    /// A page had fewer items than the page size (`stop_on_short_page`).
+    ShortPage,
+    /// A page had no items (always for offset and page styles; `stop_on_empty_page` for cursors).
+    EmptyPage,
+    /// The `max_pages` limit was reached.
+    MaxPages,
+    /// The `max_items` limit was reached.
+    MaxItems,
+}
+
+/// Limits and overrides a user sets at run time.
+#[derive(Debug, Clone, Default)]
+pub(crate) struct Options {
+    pub page_size: Option<u64>,
+    pub max_items: Option<u64>,
+    pub max_pages: Option<u64>,
+    pub max_offset: Option<u64>,
+}
+
+/// The state of one walk between requests.
+#[derive(Debug)]
+pub(crate) struct Walk {
+    spec: Spec,
+    page_size: Option<u64>,
+    max_offset: Option<u64>,
+    max_pages: Option<u64>,
+    max_items: Option<u64>,
+    /// Where the next request starts, with the counters as they are before it.
+    next: Option<Checkpoint>,
+    stopped: Option<StopReason>,
+    pages: u64,
+    items_received: u64,
+    total: Option<u64>,
+    seen: HashSet<Cursor>,
+}
+
+impl Walk {
+    /// A walk that starts at `start`; `page_size` is the effective page size
+    /// (from the options, the request or the declaration).
+    pub fn new(spec: Spec, options: &Options, page_size: Option<u64>, start: Checkpoint) -> Walk {
+        let mut seen = HashSet::new();
+        if let Position::Cursor(c) = &start.position {
+            seen.insert(c.clone());
+        }
+        Walk {
+            spec,
+            page_size,
+            max_offset: options.max_offset.or(spec.max_offset),
+            max_pages: options.max_pages,
+            max_items: options.max_items,
+            pages: start.pages_before,
+            items_received: start.items_received,
+            total: start.total,
+            next: Some(start),
+            stopped: None,
+            seen,
+        }
+    }
+
+    /// The checkpoint of the next request; `None` once the walk is over.
+    pub fn next(&self) -> Option<&Checkpoint> {
+        self.next.as_ref()
+    }
+
+    /// Why the walk ended, once it ended normally.
+    pub fn stopped(&self) -> Option<StopReason> {
+        self.stopped
+    }
+
+    /// Pages received so far (including those before a resume).
+    pub fn pages(&self) -> u64 {
+        self.pages
+    }
+
+    /// The item total the API reported, if any.
+    pub fn total(&self) -> Option<u64> {
+        self.total
+    }
+
+    /// Ends the walk without a further request (a limit reached by the consumer).
+    pub fn stop(&mut self, reason: StopReason) {
+        self.next = None;
+        self.stopped.get_or_insert(reason);
+    }
+
+    /// Records a received page: `sent` is the position its request carried,
+    /// `received` its item count. Decides the next position, or the end.
+    pub fn record(&mut self, sent: &Position, signals: &Signals, received: u64) -> Result<(), ErrorKind> {
+        self.pages += 1;
+        self.items_received += received;
+        if let Some(total) = signals.total {
+            self.total = Some(total);
+        }
+        if let Some(reason) = self.stop_reason(sent, signals, received) {
+            self.stop(reason);
+            return Ok(());
+        }
+        let position = match self.spec.style {
+            Style::Cursor => {
+                let Some(cursor) = signals.cursor.clone() else {
+                    unreachable!("a missing cursor is a stop reason")
+                };
+                if !self.seen.insert(cursor.clone()) {
+                    self.next = None;
+                    return Err(ErrorKind::Loop { cursor });
+                }
+                Position::Cursor(cursor)
+            }
+            Style::Offset => {
+                let next_offset = offset_of(sent) + received;
+                self.check_offset(next_offset)?;
+                Position::Offset(next_offset)
+            }
+            Style::Page => {
+                let next_page = page_of(sent, self.spec.first_page) + 1;
+                if let Some(size) = self.page_size {
+                    self.check_offset((next_page - self.spec.first_page) * size)?;
+                }
+                Position::Page(next_page)
+            }
+        };
+        self.next = Some(Checkpoint {
+            position,
+            skip_items: 0,
+            pages_before: self.pages,
+            items_delivered: 0,
+            items_received: self.items_received,
+            total: self.total,
+        });
+        Ok(())
+    }
+
+    fn check_offset(&mut self, next_offset: u64) -> Result<(), ErrorKind> {
+        match self.max_offset {
+            Some(max_offset) if next_offset > max_offset => {
+                self.next = None;
+                Err(ErrorKind::MaxOffset { max_offset, next_offset })
+            }
+            _ => Ok(()),
+        }
+    }
+
+    /// Every stop rule; any one that applies ends the walk.
+    fn stop_reason(&self, sent: &Position, signals: &Signals, received: u64) -> Option<StopReason> {
+        let style = self.spec.style;
+        let empty_stops = self.spec.stop_on_empty_page || style != Style::Cursor;
+        if received == 0 && empty_stops {
+            return Some(StopReason::EmptyPage);
+        }
+        if self.spec.stop_on_short_page && self.page_size.is_some_and(|size| received < size) {
+            return Some(StopReason::ShortPage);
+        }
+        if signals.has_more == Some(false) {
+            return Some(StopReason::NoMore);
+        }
+        if signals.is_last == Some(true) {
+            return Some(StopReason::LastPage);
+        }
+        if let Some(total) = self.total {
+            let progress = match style {
+                Style::Offset => offset_of(sent) + received,
+                Style::Cursor | Style::Page => self.items_received,
+            };
+            if progress >= total {
+                return Some(StopReason::TotalReached);
+            }
+        }
+        if let Some(total_pages) = signals.total_pages {
+            let pages_done = match style {
+                Style::Page => page_of(sent, self.spec.first_page) - self.spec.first_page + 1,
+                Style::Cursor | Style::Offset => self.pages,
+            };
+            if pages_done >= total_pages {
+                return Some(StopReason::TotalPagesReached);
+            }
+        }
+        if style == Style::Cursor && signals.cursor.is_none() {
+            return Some(StopReason::NoCursor);
+        }
+        if self.max_pages.is_some_and(|max| self.pages >= max) {
+            return Some(StopReason::MaxPages);
+        }
+        if self.max_items.is_some_and(|max| self.items_received >= max) {
+            return Some(StopReason::MaxItems);
+        }
+        None
+    }
+}
+
+fn offset_of(position: &Position) -> u64 {
+    match position {
+        Position::Offset(o) => *o,
+        _ => 0,
+    }
+}
+
+fn page_of(position: &Position, first_page: u64) -> u64 {
+    match position {
+        Position::Page(p) => (*p).max(first_page),
+        _ => first_page,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::spec::Target;
+
+    fn walk(spec: Spec, page_size: Option<u64>) -> Walk {
+        let start = match spec.style {
+            Style::Cursor => Position::Start,
+            Style::Offset => Position::Offset(0),
+            Style::Page => Position::Page(spec.first_page),
+        };
+        Walk::new(spec, &Options::default(), page_size, Checkpoint::new(start))
+    }
+
+    fn cursor_spec() -> Spec {
+        Spec { cursor: Some(Target::Query("after")), ..Spec::DEFAULT }
+    }
+
+    fn signals(cursor: Option<&str>) -> Signals {
+        Signals { cursor: cursor.and_then(Cursor::text), ..Signals::default() }
+    }
+
+    #[test]
+    fn any_stop_signal_wins_over_a_cursor() {
+        let cases: [(Signals, StopReason); 4] = [
+            (Signals { has_more: Some(false), ..signals(Some("c")) }, StopReason::NoMore),
+            (Signals { is_last: Some(true), ..signals(Some("c")) }, StopReason::LastPage),
+            (Signals { total: Some(10), ..signals(Some("c")) }, StopReason::TotalReached),
+            (Signals { total_pages: Some(1), ..signals(Some("c")) }, StopReason::TotalPagesReached),
+        ];
+        for (s, reason) in cases {
+            let mut w = walk(cursor_spec(), None);
+            w.record(&Position::Start, &s, 10).unwrap();
+            assert_eq!((w.next(), w.stopped()), (None, Some(reason)), "{s:?}");
+        }
+    }
+
+    #[test]
+    fn continue_signals_do_not_override_a_missing_cursor() {
+        let mut w = walk(cursor_spec(), None);
+        let s = Signals { has_more: Some(true), is_last: Some(false), total: Some(100), ..signals(None) };
+        w.record(&Position::Start, &s, 10).unwrap();
+        assert_eq!(w.stopped(), Some(StopReason::NoCursor));
+    }
+
+    #[test]
+    fn a_cursor_seen_before_is_a_loop_even_two_pages_later() {
+        let mut w = walk(cursor_spec(), None);
+        w.record(&Position::Start, &signals(Some("a")), 1).unwrap();
+        w.record(&Position::Cursor(Cursor::text("a").unwrap()), &signals(Some("b")), 1).unwrap();
+        let err = w.record(&Position::Cursor(Cursor::text("b").unwrap()), &signals(Some("a")), 1);
+        assert!(matches!(err, Err(ErrorKind::Loop { .. })));
+        assert!(w.next().is_none());
+    }
+
+    #[test]
+    fn offset_advances_by_items_received_and_total_is_sticky() {
+        let spec = Spec { style: Style::Offset, offset: Some(Target::Query("offset")), ..Spec::DEFAULT };
+        let mut w = walk(spec, Some(50));
+        w.record(&Position::Offset(0), &Signals { total: Some(75), ..Signals::default() }, 40).unwrap();
+        assert_eq!(w.next().unwrap().position, Position::Offset(40));
+        w.record(&Position::Offset(40), &Signals::default(), 30).unwrap();
+        assert_eq!(w.next().unwrap().position, Position::Offset(70));
+        w.record(&Position::Offset(70), &Signals::default(), 5).unwrap();
+        assert_eq!(w.stopped(), Some(StopReason::TotalReached));
+    }
+
+    #[test]
+    fn max_offset_is_never_exceeded() {
+        let spec = Spec {
+            style: Style::Offset,
+            offset: Some(Target::Query("_skip")),
+            max_offset: Some(100),
+            ..Spec::DEFAULT
+        };
+        let mut w = walk(spec, Some(50));
+        w.record(&Position::Offset(0), &Signals::default(), 50).unwrap();
+        w.record(&Position::Offset(50), &Signals::default(), 50).unwrap();
+        assert_eq!(w.next().unwrap().position, Position::Offset(100));
+        let err = w.record(&Position::Offset(100), &Signals::default(), 50).unwrap_err();
+        assert!(matches!(err, ErrorKind::MaxOffset { max_offset: 100, next_offset: 150 }));
+    }
+
+    #[test]
+    fn page_style_counts_total_pages_from_first_page() {
+        for first_page in [0, 1] {
+            let spec = Spec { style: Style::Page, page: Some(Target::Query("page")), first_page, ..Spec::DEFAULT };
+            let mut w = walk(spec, None);
+            let s = Signals { total_pages: Some(2), ..Signals::default() };
+            w.record(&Position::Page(first_page), &s, 5).unwrap();
+            assert_eq!(w.next().unwrap().position, Position::Page(first_page + 1));
+            w.record(&Position::Page(first_page + 1), &s, 5).unwrap();
+            assert_eq!(w.stopped(), Some(StopReason::TotalPagesReached));
+        }
+    }
+
+    #[test]
+    fn empty_page_ends_offset_walks_but_not_cursor_walks_unless_declared() {
+        let spec = Spec { style: Style::Offset, offset: Some(Target::Query("o")), ..Spec::DEFAULT };
+        let mut w = walk(spec, None);
+        w.record(&Position::Offset(0), &Signals::default(), 0).unwrap();
+        assert_eq!(w.stopped(), Some(StopReason::EmptyPage));
+
+        let mut w = walk(cursor_spec(), None);
+        w.record(&Position::Start, &signals(Some("c")), 0).unwrap();
+        assert!(w.next().is_some());
+
+        let mut w = walk(Spec { stop_on_empty_page: true, ..cursor_spec() }, None);
+        w.record(&Position::Start, &signals(Some("c")), 0).unwrap();
+        assert_eq!(w.stopped(), Some(StopReason::EmptyPage));
+    }
+}
