@@ -133,10 +133,9 @@ impl CursorValue for Value {
     fn to_cursor(&self) -> Option<Cursor> {
         match self {
             Value::String(s) => Cursor::text(s.as_str()),
-            Value::Number(n) => n
-                .as_i64()
-                .map(Cursor::int)
-                .or_else(|| n.as_u64().map(|u| Cursor(CursorRepr::UInt(u)))),
+            Value::Number(n) => {
+                n.as_i64().map(Cursor::int).or_else(|| n.as_u64().map(|u| Cursor(CursorRepr::UInt(u))))
+            }
             _ => None,
         }
     }

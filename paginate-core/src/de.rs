@@ -93,9 +93,7 @@ where
     }
 
     fn visit_str<E: de::Error>(self, v: &str) -> Result<T, E> {
-        v.trim()
-            .parse()
-            .map_err(|_| E::invalid_value(de::Unexpected::Str(v), &self))
+        v.trim().parse().map_err(|_| E::invalid_value(de::Unexpected::Str(v), &self))
     }
 }
 

@@ -58,11 +58,8 @@ fn decode_error(path: String, e: &serde_json::Error, body: &[u8]) -> ErrorKind {
 
 /// About 80 bytes of `body` around a 1-based line and column.
 fn around(body: &[u8], line: usize, column: usize) -> String {
-    let line_start: usize = body
-        .split(|b| *b == b'\n')
-        .take(line.saturating_sub(1))
-        .map(|l| l.len() + 1)
-        .sum();
+    let line_start: usize =
+        body.split(|b| *b == b'\n').take(line.saturating_sub(1)).map(|l| l.len() + 1).sum();
     let at = (line_start + column).min(body.len());
     let start = at.saturating_sub(60);
     let end = (at + 20).min(body.len());

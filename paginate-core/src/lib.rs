@@ -11,17 +11,17 @@ mod fetch;
 mod request;
 pub mod spec;
 mod stream;
-mod walk;
 #[cfg(feature = "testing")]
 pub mod testing;
+mod walk;
 
 #[doc(hidden)]
 #[path = "private.rs"]
 pub mod __private;
 
 pub use checkpoint::{Checkpoint, Position};
-pub use error::{Error, ErrorKind};
-pub use stream::{Items, PaginateExt, Paginator, Pages};
-pub use walk::StopReason;
 pub use cursor::{CountValue, Cursor, CursorValue, FlagValue};
+pub use error::{Error, ErrorKind};
 pub use spec::{Paginated, Signals, Spec, Style, Target};
+pub use stream::{Items, Pages, PaginateExt, Paginator};
+pub use walk::StopReason;

@@ -2,9 +2,9 @@
 
 pub use crate::cursor::{CountValue, Cursor, CursorValue, FlagValue};
 pub use crate::spec::{Paginated, Signals, Spec, Style, Target};
-pub use core::option::Option::{self, None, Some};
 pub use core::default::Default;
 pub use core::mem::take;
+pub use core::option::Option::{self, None, Some};
 pub use serde::de::DeserializeOwned;
 pub use std::vec::Vec;
 

@@ -43,7 +43,8 @@ impl RequestTemplate {
         };
         let read = |target: Option<Target>| target.and_then(|t| read_number(&request, json.as_ref(), t));
         let existing_size = read(spec.page_size);
-        let write_page_size = options.page_size.or(if existing_size.is_none() { spec.default_page_size } else { None });
+        let write_page_size =
+            options.page_size.or(if existing_size.is_none() { spec.default_page_size } else { None });
         let page_size = write_page_size.or(existing_size);
         if let Some(size) = page_size {
             check_page_size(size, &spec)?;
@@ -103,9 +104,7 @@ impl RequestTemplate {
             let bytes = serde_json::to_vec(&json).expect("a JSON value always serializes");
             let headers = request.headers_mut();
             headers.remove(CONTENT_LENGTH);
-            headers
-                .entry(CONTENT_TYPE)
-                .or_insert(HeaderValue::from_static("application/json"));
+            headers.entry(CONTENT_TYPE).or_insert(HeaderValue::from_static("application/json"));
             *request.body_mut() = Some(bytes.into());
         }
         request
@@ -145,11 +144,9 @@ fn parse_body(request: &reqwest::Request) -> Result<Value, Error> {
 /// A number found at `target` in the user's request (a number or a numeric string).
 fn read_number(request: &reqwest::Request, json: Option<&Value>, target: Target) -> Option<u64> {
     match target {
-        Target::Query(name) => request
-            .url()
-            .query_pairs()
-            .find(|(k, _)| k == name)
-            .and_then(|(_, v)| v.trim().parse().ok()),
+        Target::Query(name) => {
+            request.url().query_pairs().find(|(k, _)| k == name).and_then(|(_, v)| v.trim().parse().ok())
+        }
         Target::Body(path) => {
             let value = path.iter().try_fold(json?, |v, key| v.get(key))?;
             value.as_u64().or_else(|| value.as_str()?.trim().parse().ok())
@@ -186,7 +183,9 @@ pub(crate) fn set_query(url: &mut reqwest::Url, name: &str, value: &str) {
 /// Sets `path` in a JSON object to `value`, creating missing objects and
 /// replacing a non-object on the way (the declaration owns that path).
 pub(crate) fn set_body(root: &mut Value, path: &[&str], value: Value) {
-    let Some((last, parents)) = path.split_last() else { return };
+    let Some((last, parents)) = path.split_last() else {
+        return;
+    };
     let mut node = root;
     for key in parents {
         let map = as_object(node);
@@ -209,7 +208,8 @@ mod tests {
 
     #[test]
     fn set_query_overwrites_only_its_parameter() {
-        let mut url = reqwest::Url::parse("http://h/c?b=%20x+y&starting_after=old&a=1&starting_after=dup").unwrap();
+        let mut url =
+            reqwest::Url::parse("http://h/c?b=%20x+y&starting_after=old&a=1&starting_after=dup").unwrap();
         set_query(&mut url, "starting_after", "A+b/c=\n&x=1#");
         assert_eq!(url.query(), Some("b=%20x+y&a=1&starting_after=A%2Bb%2Fc%3D%0A%26x%3D1%23"));
         let pairs: Vec<_> = url.query_pairs().into_owned().collect();

@@ -149,7 +149,9 @@ impl<P: Paginated + Send + 'static> Engine<P> {
             return Poll::Ready(None);
         };
         if self.in_flight.is_none() {
-            let Some(next) = walk.next() else { return Poll::Ready(None) };
+            let Some(next) = walk.next() else {
+                return Poll::Ready(None);
+            };
             let request = template.build(&next.position);
             self.in_flight = Some((next.clone(), fetch(self.client.clone(), request)));
         }

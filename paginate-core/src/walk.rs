@@ -310,7 +310,8 @@ mod tests {
     #[test]
     fn page_style_counts_total_pages_from_first_page() {
         for first_page in [0, 1] {
-            let spec = Spec { style: Style::Page, page: Some(Target::Query("page")), first_page, ..Spec::DEFAULT };
+            let spec =
+                Spec { style: Style::Page, page: Some(Target::Query("page")), first_page, ..Spec::DEFAULT };
             let mut w = walk(spec, None);
             let s = Signals { total_pages: Some(2), ..Signals::default() };
             w.record(&Position::Page(first_page), &s, 5).unwrap();
@@ -334,5 +335,63 @@ mod tests {
         let mut w = walk(Spec { stop_on_empty_page: true, ..cursor_spec() }, None);
         w.record(&Position::Start, &signals(Some("c")), 0).unwrap();
         assert_eq!(w.stopped(), Some(StopReason::EmptyPage));
+    }
+
+    /// Every combination of signals on one page of each style, against the rule
+    /// "any stop signal wins": the walk continues only when no signal says stop.
+    #[test]
+    fn stop_precedence_table() {
+        let flags = [None, Some(false), Some(true)];
+        let mut rows = 0;
+        for style in [Style::Cursor, Style::Offset, Style::Page] {
+            for cursor in [None, Some("c")] {
+                for has_more in flags {
+                    for is_last in flags {
+                        for total in [None, Some(10), Some(1000)] {
+                            for total_pages in [None, Some(1), Some(50)] {
+                                for received in [0, 5, 10] {
+                                    for short in [false, true] {
+                                        let spec = Spec {
+                                            style,
+                                            cursor: Some(Target::Query("c")),
+                                            offset: Some(Target::Query("o")),
+                                            page: Some(Target::Query("p")),
+                                            stop_on_short_page: short,
+                                            ..Spec::DEFAULT
+                                        };
+                                        let signals = Signals {
+                                            cursor: cursor.and_then(Cursor::text),
+                                            has_more,
+                                            is_last,
+                                            total,
+                                            total_pages,
+                                        };
+                                        let mut w = walk(spec, Some(10));
+                                        let sent = w.next().unwrap().position.clone();
+                                        w.record(&sent, &signals, received).unwrap();
+                                        let expect_stop = has_more == Some(false)
+                                            || is_last == Some(true)
+                                            || total.is_some_and(|t| received >= t)
+                                            || total_pages == Some(1)
+                                            || (short && received < 10)
+                                            || (received == 0 && style != Style::Cursor)
+                                            || (style == Style::Cursor && cursor.is_none());
+                                        assert_eq!(
+                                            w.next().is_none(),
+                                            expect_stop,
+                                            "{style:?} cursor={cursor:?} has_more={has_more:?} is_last={is_last:?} \
+                                             total={total:?} total_pages={total_pages:?} received={received} short={short}"
+                                        );
+                                        assert_eq!(w.stopped().is_some(), expect_stop);
+                                        rows += 1;
+                                    }
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        assert_eq!(rows, 3 * 2 * 3 * 3 * 3 * 3 * 3 * 2);
     }
 }

@@ -1,1 +1,172 @@
-//! placeholder
+//! `#[derive(Paginated)]`, the derive macro of the
+//! [`paginated`](https://docs.rs/paginated) crate. Use it through `paginated`;
+//! this crate is an implementation detail and the attribute reference lives on
+//! [`Paginated`](derive@Paginated).
+//!
+//! The derive runs in stages, one module each: `attr` parses every
+//! `#[paginate(...)]` key on its own, `ast` reads the struct's shape, `check`
+//! applies the rules that involve several keys, and `expand` writes the impl —
+//! or, when anything was reported, `compile_error!`s and a stub impl so that
+//! code using the type reports nothing more.
+
+mod ast;
+mod attr;
+mod check;
+mod ctxt;
+mod expand;
+mod symbol;
+#[cfg(test)]
+mod tests;
+
+use proc_macro::TokenStream;
+use syn::{DeriveInput, parse_macro_input};
+
+/// Implements `paginated::Paginated` for the struct one page of a paginated
+/// endpoint decodes into.
+///
+/// ```
+/// use paginated::Paginated;
+/// use serde::Deserialize;
+///
+/// // Intercom `GET /contacts`:
+/// // {"data": [...], "pages": {"next": {"starting_after": "WzE3..."}, "per_page": 50}}
+/// #[derive(Deserialize, Paginated)]
+/// #[paginate(style = "cursor", cursor_field = "pages.next.starting_after", cursor_param = "starting_after")]
+/// #[paginate(page_size_param = "per_page", page_size = 50, max_page_size = 150)]
+/// struct Contacts {
+///     #[paginate(items)]
+///     data: Vec<Contact>,
+///     pages: Pages,
+/// }
+///
+/// #[derive(Deserialize)]
+/// struct Pages { next: Option<Next> }
+/// #[derive(Deserialize)]
+/// struct Next { starting_after: String }
+/// #[derive(Deserialize)]
+/// struct Contact { id: String }
+///
+/// let page: Contacts = serde_json::from_str(
+///     r#"{"data": [{"id": "1"}], "pages": {"next": {"starting_after": "WzE3"}}}"#,
+/// ).unwrap();
+/// assert_eq!(page.signals().cursor.unwrap().as_text(), "WzE3");
+/// assert_eq!(page.items().len(), 1);
+/// assert_eq!(Contacts::SPEC.default_page_size, Some(50));
+/// ```
+///
+/// The struct also needs `Deserialize` (the trait requires `DeserializeOwned`).
+/// Keys may be split across several `#[paginate(...)]` attributes; each key
+/// may appear once.
+///
+/// # The style
+///
+/// | Key | Meaning |
+/// |---|---|
+/// | `style = "cursor"` | An opaque token from the response is sent back for the next page. |
+/// | `style = "offset"` | A count of items to skip; it advances by the number of items received. |
+/// | `style = "page"` | A page number that advances by one. |
+///
+/// `style` is required. The keys below marked with a style are only accepted
+/// on that style.
+///
+/// # Where the position goes, and where it comes from
+///
+/// Every position has exactly one target: a query parameter (`*_param`, any
+/// non-empty name) or a path of JSON keys in the request body (`*_body`,
+/// segments separated by `.`, each any non-empty string).
+///
+/// | Key | Style | Meaning |
+/// |---|---|---|
+/// | `cursor_field = "a.b.c"` | cursor | Required. The field path of the next cursor in the response. |
+/// | `cursor_param = "name"` | cursor | Send the cursor as this query parameter. |
+/// | `cursor_body = "a.b"` | cursor | Send the cursor at this path of the JSON body. |
+/// | `offset_param = "name"` | offset | Send the offset as this query parameter. |
+/// | `offset_body = "a.b"` | offset | Send the offset at this path of the JSON body. |
+/// | `page_param = "name"` | page | Send the page number as this query parameter. |
+/// | `page_body = "a.b"` | page | Send the page number at this path of the JSON body. |
+/// | `first_page = 0` | page | The number of the first page: `0` or `1` (default `1`). |
+/// | `max_offset = N` | offset, page | The largest offset the API accepts. |
+///
+/// # Page size
+///
+/// | Key | Meaning |
+/// |---|---|
+/// | `page_size_param = "name"` | Send the page size as this query parameter. |
+/// | `page_size_body = "a.b"` | Send the page size at this path of the JSON body. |
+/// | `page_size = N` | The page size to request (at least 1), unless overridden at run time. |
+/// | `max_page_size = N` | The largest page size the API accepts (at least 1, and not below `page_size`). |
+///
+/// At most one of `page_size_param` / `page_size_body`; `page_size` and
+/// `max_page_size` need one of them.
+///
+/// # Stop signals
+///
+/// All optional and combinable; a walk ends at the first signal that says so.
+/// An absent value (a `None` on the way, a JSON `null`) says nothing.
+///
+/// | Key | Field type | Ends the walk when |
+/// |---|---|---|
+/// | `has_more = "a.b"` | `bool` | it is `false` |
+/// | `is_last = "a.b"` | `bool` | it is `true` (Salesforce `done`, Jira `isLast`) |
+/// | `total = "a.b"` | integer | that many items were seen |
+/// | `total_pages = "a.b"` | integer | that many pages were seen |
+/// | `stop_on_short_page` | — | a page has fewer items than the page size |
+/// | `stop_on_empty_page` | — | a page has no items (always on for `offset` and `page`) |
+///
+/// The two flags are written bare or as `= true` / `= false`. A cursor walk
+/// also ends when `cursor_field` holds no cursor (`None`, `null` or `""`).
+///
+/// # Items
+///
+/// Either mark the field holding the page's items, which must be a `Vec<T>`
+/// (then `Item = T`):
+///
+/// ```ignore
+/// #[paginate(items)]
+/// data: Vec<Contact>,
+/// ```
+///
+/// or, for items nested in another struct, name them on the struct with their
+/// type, which the derive cannot see from there:
+///
+/// ```ignore
+/// #[paginate(items = "data.records", item_type = "Record")]
+/// ```
+///
+/// An `items` path is read with plain field accesses: every segment must be a
+/// struct (or `Box`), not an `Option`; the last one is the `Vec<Record>`.
+///
+/// # Field paths
+///
+/// `cursor_field`, `has_more`, `is_last`, `total`, `total_pages` and `items`
+/// take a dot-separated path of Rust field names (raw identifiers like
+/// `r#type` included) from the struct down to the value. The derive writes
+/// ordinary field accesses, so a typo is rustc's own "no field `nxt` on type
+/// `Pages`", pointing at the string. On the way down (for every key but
+/// `items`), an `Option<T>` field is stepped into when `Some` and ends the
+/// read with "absent" when `None`; `Box<T>`, `Option<Box<T>>` and
+/// `Box<Option<T>>` work too. The last field may itself be optional:
+///
+/// | Key | Accepted field types |
+/// |---|---|
+/// | `cursor_field` | `String`, `str`, `Cow<str>`, integers, `serde_json::Value`, in `Option`/`Box` |
+/// | `has_more`, `is_last` | `bool`, in `Option`/`Box` |
+/// | `total`, `total_pages` | integers, `paginated::de::Lenient<integer>`, in `Option`/`Box` |
+///
+/// # Other keys
+///
+/// | Key | Meaning |
+/// |---|---|
+/// | `crate = "path"` | The path of the `paginated` crate, if it is not `::paginated` (re-exported or renamed). |
+///
+/// # What it generates
+///
+/// An `impl Paginated for Name` (with the struct's generics, bounded by
+/// `Self: DeserializeOwned`) whose `SPEC` holds the declared values and whose
+/// `signals`, `items` and `items_mut` read the declared fields. Mistakes in
+/// the attributes are reported all at once, on the key or value to change.
+#[proc_macro_derive(Paginated, attributes(paginate))]
+pub fn derive_paginated(input: TokenStream) -> TokenStream {
+    let input = parse_macro_input!(input as DeriveInput);
+    expand::derive(&input).into()
+}

@@ -7,6 +7,8 @@
 //! scattered rather than increasing with the id, so sorting by a date really
 //! reorders the records.
 
+use std::cmp::Ordering;
+
 use serde_json::{Value, json};
 
 /// One of the lists the mock API serves.
@@ -16,6 +18,8 @@ pub enum Resource {
     Contacts,
     /// Intercom conversations (`GET /conversations`, `POST /conversations/search`), ids `conv_0001`….
     Conversations,
+    /// Intercom companies (`GET /companies`, page numbers), ids `comp_0001`….
+    Companies,
     /// Attio notes (`GET /v2/notes`), ids `note_0001`….
     Notes,
     /// Attio people (`POST /v2/objects/people/records/query`), ids `person_0001`….
@@ -30,9 +34,10 @@ pub enum Resource {
 
 impl Resource {
     /// Every resource, in declaration order.
-    pub const ALL: [Resource; 7] = [
+    pub const ALL: [Resource; 8] = [
         Resource::Contacts,
         Resource::Conversations,
+        Resource::Companies,
         Resource::Notes,
         Resource::People,
         Resource::Meetings,
@@ -45,6 +50,7 @@ impl Resource {
         match self {
             Resource::Contacts => "cont",
             Resource::Conversations => "conv",
+            Resource::Companies => "comp",
             Resource::Notes => "note",
             Resource::People => "person",
             Resource::Meetings => "meet",
@@ -80,11 +86,7 @@ impl Datasets {
 
     /// The records of `resource`, in id order.
     pub(crate) fn get(&self, resource: Resource) -> &[Value] {
-        self.lists
-            .iter()
-            .find(|(r, _)| *r == resource)
-            .map(|(_, list)| list.as_slice())
-            .unwrap_or_default()
+        self.lists.iter().find(|(r, _)| *r == resource).map(|(_, list)| list.as_slice()).unwrap_or_default()
     }
 }
 
@@ -103,7 +105,7 @@ fn record(resource: Resource, i: usize, n: usize) -> Value {
             "id": id,
             "workspace_id": "mockws01",
             "external_id": format!("ext-{i:04}"),
-            "role": if i % 4 == 0 { "lead" } else { "user" },
+            "role": if i.is_multiple_of(4) { "lead" } else { "user" },
             "email": format!("contact{i:04}@example.com"),
             "name": format!("Contact {i:04}"),
             "created_at": 1_600_000_000 + spread * 3_600,
@@ -115,8 +117,16 @@ fn record(resource: Resource, i: usize, n: usize) -> Value {
             // Around the seed's `created_at > 1693782000`, which selects about half.
             "created_at": 1_690_000_000 + spread * 7_200,
             "updated_at": 1_698_000_000 + spread * 60,
-            "state": ["open", "closed", "snoozed"][i % 3],
-            "priority": if i % 5 == 0 { "priority" } else { "not_priority" },
+            "state": (["open", "closed", "snoozed"][i % 3]),
+            "priority": if i.is_multiple_of(5) { "priority" } else { "not_priority" },
+        }),
+        Resource::Companies => json!({
+            "type": "company",
+            "id": id,
+            "company_id": format!("company-{i:04}"),
+            "name": format!("Company {i:04}"),
+            "user_count": spread % 50,
+            "created_at": 1_650_000_000 + spread * 3_600,
         }),
         Resource::Notes => json!({
             "id": id,
@@ -130,7 +140,7 @@ fn record(resource: Resource, i: usize, n: usize) -> Value {
             "id": id,
             "name": format!("Person {i:04}"),
             "email_addresses": [format!("person{i:04}@example.com")],
-            "job_title": ["Engineer", "Designer", "Founder"][i % 3],
+            "job_title": (["Engineer", "Designer", "Founder"][i % 3]),
             "created_at": iso_date(1_670_000_000 + spread * 900, 0, "Z"),
         }),
         Resource::Meetings => json!({
@@ -143,7 +153,7 @@ fn record(resource: Resource, i: usize, n: usize) -> Value {
         Resource::Leads => json!({
             "id": id,
             "display_name": format!("Lead {i:04}"),
-            "status_label": ["Potential", "Qualified", "Customer"][i % 3],
+            "status_label": (["Potential", "Qualified", "Customer"][i % 3]),
             "date_created": iso_date(1_577_836_800 + (spread / 5) * 86_400, 331_000, "+00:00"),
             "date_updated": iso_date(1_600_000_000 + spread * 60, 0, "+00:00"),
         }),
@@ -152,10 +162,43 @@ fn record(resource: Resource, i: usize, n: usize) -> Value {
             "id": id,
             "object_type": "lead",
             "object_id": Resource::Leads.id(i),
-            "action": if i % 2 == 0 { "updated" } else { "created" },
+            "action": if i.is_multiple_of(2) { "updated" } else { "created" },
             "date_created": iso_date(1_710_000_000 - i as u64 * 60, 0, "+00:00"),
         }),
     }
+}
+
+/// Orders two JSON values the way a sort on a field should: numbers by
+/// value, strings by bytes, null and absent first, mixed kinds by kind.
+pub(crate) fn compare_values(a: &Value, b: &Value) -> Ordering {
+    fn rank(value: &Value) -> u8 {
+        match value {
+            Value::Null => 0,
+            Value::Bool(_) => 1,
+            Value::Number(_) => 2,
+            Value::String(_) => 3,
+            Value::Array(_) => 4,
+            Value::Object(_) => 5,
+        }
+    }
+    match (a, b) {
+        (Value::Number(x), Value::Number(y)) => {
+            x.as_f64().unwrap_or_default().total_cmp(&y.as_f64().unwrap_or_default())
+        }
+        (Value::String(x), Value::String(y)) => x.cmp(y),
+        (Value::Bool(x), Value::Bool(y)) => x.cmp(y),
+        _ => rank(a).cmp(&rank(b)),
+    }
+}
+
+/// Sorts records by `field`, ties broken by id ascending so every page
+/// boundary is deterministic.
+pub(crate) fn sort_records(records: &mut [Value], field: &str, descending: bool) {
+    records.sort_by(|a, b| {
+        let by_field = compare_values(&a[field], &b[field]);
+        let by_field = if descending { by_field.reverse() } else { by_field };
+        by_field.then_with(|| compare_values(&a["id"], &b["id"]))
+    });
 }
 
 /// `YYYY-MM-DDTHH:MM:SS[.ffffff]<zone>` for a UTC instant.
@@ -202,8 +245,7 @@ pub(crate) fn parse_instant(text: &str) -> Option<i64> {
     };
     let (date, time) = text.split_once('T').unwrap_or((text, "00:00:00"));
     let mut ymd = date.splitn(3, '-');
-    let (year, month, day) =
-        (number(ymd.next()?)?, number(ymd.next()?)?, number(ymd.next()?)?);
+    let (year, month, day) = (number(ymd.next()?)?, number(ymd.next()?)?, number(ymd.next()?)?);
     if !(1..=12).contains(&month) || !(1..=31).contains(&day) {
         return None;
     }
@@ -219,16 +261,15 @@ pub(crate) fn parse_instant(text: &str) -> Option<i64> {
     };
     let (clock, fraction) = clock.split_once('.').unwrap_or((clock, ""));
     let mut hms = clock.splitn(3, ':');
-    let (hour, minute, second) =
-        (number(hms.next()?)?, number(hms.next()?)?, number(hms.next()?)?);
+    let (hour, minute, second) = (number(hms.next()?)?, number(hms.next()?)?, number(hms.next()?)?);
     let micros = if fraction.is_empty() {
         0
     } else {
         let digits: String = fraction.chars().chain(std::iter::repeat('0')).take(6).collect();
         number(&digits)?
     };
-    let seconds = days_from_civil(year, month, day) * 86_400 + hour * 3_600 + minute * 60 + second
-        - offset_seconds;
+    let seconds =
+        days_from_civil(year, month, day) * 86_400 + hour * 3_600 + minute * 60 + second - offset_seconds;
     Some(seconds * 1_000_000 + micros)
 }
 

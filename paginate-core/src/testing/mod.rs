@@ -14,6 +14,7 @@
 //! | Intercom `GET /contacts?per_page=&starting_after=` | cursor in the query | no `pages.next` |
 //! | Intercom `GET /conversations?per_page=&starting_after=` | cursor in the query | no `pages.next` |
 //! | Intercom `POST /conversations/search` | cursor in `pagination` of the body | no `pages.next` |
+//! | Intercom `GET /companies?page=&per_page=` | page number in the query | `page` = `total_pages` |
 //! | Attio `GET /v2/notes?limit=&offset=` | offset in the query | fewer than `limit` records |
 //! | Attio `POST /v2/objects/people/records/query` | offset in the body | fewer than `limit` records |
 //! | Attio `GET /v2/meetings?limit=&cursor=` | cursor in the query | `pagination.next_cursor` null |
@@ -72,11 +73,7 @@ impl MockApi {
 
     /// Settings for a mock with other dataset sizes or Close limits.
     pub fn builder() -> MockApiBuilder {
-        MockApiBuilder {
-            records: 1_000,
-            close_max_skip: 250_000,
-            close_max_limit: 100,
-        }
+        MockApiBuilder { records: 1_000, close_max_skip: 250_000, close_max_limit: 100 }
     }
 
     /// The server root, `http://127.0.0.1:PORT`, without a trailing slash.
@@ -171,8 +168,9 @@ impl ApiState {
 
 /// The method and path of every emulated route (paths without the trailing
 /// slash, which is optional).
-const ROUTES: [(&str, &str); 9] = [
+const ROUTES: [(&str, &str); 10] = [
     ("GET", "/contacts"),
+    ("GET", "/companies"),
     ("GET", "/conversations"),
     ("POST", "/conversations/search"),
     ("GET", "/v2/notes"),
@@ -192,6 +190,7 @@ fn route(state: &ApiState, request: &RecordedRequest) -> MockResponse {
         ("GET", "/contacts") => intercom::list(state, request, Resource::Contacts),
         ("GET", "/conversations") => intercom::list(state, request, Resource::Conversations),
         ("POST", "/conversations/search") => intercom::search(state, request),
+        ("GET", "/companies") => intercom::list_companies(state, request),
         ("GET", "/v2/notes") => attio::list_notes(state, request),
         ("POST", "/v2/objects/people/records/query") => attio::query_people(state, request),
         ("GET", "/v2/meetings") => attio::list_meetings(state, request),
@@ -199,8 +198,7 @@ fn route(state: &ApiState, request: &RecordedRequest) -> MockResponse {
         ("GET", "/api/v1/event") => close::list_events(state, request),
         ("POST", "/api/v1/data/search") => close::search(state, request),
         (method, path) => {
-            let allowed: Vec<&str> =
-                ROUTES.iter().filter(|(_, p)| *p == path).map(|(m, _)| *m).collect();
+            let allowed: Vec<&str> = ROUTES.iter().filter(|(_, p)| *p == path).map(|(m, _)| *m).collect();
             if allowed.is_empty() {
                 MockResponse::status(
                     404,

@@ -54,13 +54,7 @@ pub(crate) fn issue_token(scope: TokenScope, claims: TokenClaims) -> String {
     let position = claims.position as u64 ^ fingerprint(&[scope.name().as_bytes()]);
     let checksum = token_checksum(scope, position, claims.binding);
     let scope_mark = fingerprint(&[b"scope", scope.name().as_bytes()]);
-    format!(
-        "{}+{}/{}=\n{}\n",
-        base62(position),
-        base62(claims.binding),
-        base62(checksum),
-        base62(scope_mark)
-    )
+    format!("{}+{}/{}=\n{}\n", base62(position), base62(claims.binding), base62(checksum), base62(scope_mark))
 }
 
 /// Reads back a token issued by [`issue_token`] for the same scope; `None` if
@@ -69,8 +63,7 @@ pub(crate) fn redeem_token(scope: TokenScope, token: &str) -> Option<TokenClaims
     let (fields, _scope_mark) = token.strip_suffix('\n')?.split_once("=\n")?;
     let (position, rest) = fields.split_once('+')?;
     let (binding, checksum) = rest.split_once('/')?;
-    let (position, binding, checksum) =
-        (unbase62(position)?, unbase62(binding)?, unbase62(checksum)?);
+    let (position, binding, checksum) = (unbase62(position)?, unbase62(binding)?, unbase62(checksum)?);
     if checksum != token_checksum(scope, position, binding) {
         return None;
     }
@@ -108,10 +101,8 @@ pub(crate) fn fingerprint(parts: &[&[u8]]) -> u64 {
 /// The fingerprint of some JSON values from a request body; an absent value
 /// and JSON null are the same thing.
 pub(crate) fn fingerprint_json(values: &[Option<&Value>]) -> u64 {
-    let texts: Vec<String> = values
-        .iter()
-        .map(|value| value.map_or_else(|| "null".to_owned(), ToString::to_string))
-        .collect();
+    let texts: Vec<String> =
+        values.iter().map(|value| value.map_or_else(|| "null".to_owned(), ToString::to_string)).collect();
     let parts: Vec<&[u8]> = texts.iter().map(String::as_bytes).collect();
     fingerprint(&parts)
 }

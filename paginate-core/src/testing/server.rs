@@ -56,9 +56,8 @@ impl MockServer {
     where
         H: Fn(&RecordedRequest) -> MockResponse + Send + Sync + 'static,
     {
-        let listener = TcpListener::bind(("127.0.0.1", 0))
-            .await
-            .expect("bind a loopback port for the mock server");
+        let listener =
+            TcpListener::bind(("127.0.0.1", 0)).await.expect("bind a loopback port for the mock server");
         let addr = listener.local_addr().expect("local address of the mock server");
         let journal = Arc::new(Mutex::new(Vec::new()));
         let handler: Arc<Handler> = Arc::new(handler);
@@ -123,14 +122,11 @@ async fn accept_connections(
         let handler = Arc::clone(&handler);
         let journal = Arc::clone(&journal);
         connections.spawn(async move {
-            let service = service_fn(move |request| {
-                answer(request, Arc::clone(&handler), Arc::clone(&journal))
-            });
+            let service =
+                service_fn(move |request| answer(request, Arc::clone(&handler), Arc::clone(&journal)));
             // A client that hangs up mid-request is not an error worth reporting.
-            let _ = http1::Builder::new()
-                .keep_alive(true)
-                .serve_connection(TokioIo::new(stream), service)
-                .await;
+            let _ =
+                http1::Builder::new().keep_alive(true).serve_connection(TokioIo::new(stream), service).await;
         });
     }
 }
@@ -202,19 +198,12 @@ impl RecordedRequest {
 
     /// Every decoded value of the query parameter `name`, in order.
     pub fn query_all(&self, name: &str) -> Vec<String> {
-        self.query_pairs()
-            .into_iter()
-            .filter(|(key, _)| key == name)
-            .map(|(_, value)| value)
-            .collect()
+        self.query_pairs().into_iter().filter(|(key, _)| key == name).map(|(_, value)| value).collect()
     }
 
     /// The first value of the header `name`, compared case-insensitively.
     pub fn header(&self, name: &str) -> Option<&str> {
-        self.headers
-            .iter()
-            .find(|(key, _)| key.eq_ignore_ascii_case(name))
-            .map(|(_, value)| value.as_str())
+        self.headers.iter().find(|(key, _)| key.eq_ignore_ascii_case(name)).map(|(_, value)| value.as_str())
     }
 
     /// The body parsed as JSON; `None` if it is empty or not JSON.
@@ -244,6 +233,8 @@ impl MockResponse {
     }
 
     /// A response with status `code` and `value` as a JSON body.
+    // By value, so a `json!` literal is passed without a `&`.
+    #[allow(clippy::needless_pass_by_value)]
     pub fn status(code: u16, value: Value) -> Self {
         MockResponse {
             status: code,

@@ -1,0 +1,138 @@
+//! The derive's view of the input: the struct, its `#[paginate]` attributes
+//! and its fields, each with a pointer back to the syntax for error spans.
+
+use proc_macro2::TokenStream;
+use quote::quote;
+use syn::{Data, DeriveInput, Fields, GenericArgument, Generics, Ident, PathArguments, Type};
+
+use crate::attr::{self, FieldPath};
+use crate::ctxt::Ctxt;
+
+/// A struct deriving `Paginated`.
+pub struct Input<'a> {
+    pub ident: &'a Ident,
+    pub generics: &'a Generics,
+    pub attrs: attr::Container,
+    /// The named fields; empty when the input is not a struct with named
+    /// fields (already reported).
+    pub fields: Vec<Field<'a>>,
+}
+
+/// A named field of the struct.
+pub struct Field<'a> {
+    pub ident: &'a Ident,
+    pub ty: &'a Type,
+    pub attrs: attr::FieldAttrs,
+}
+
+/// Where the items of a page are.
+pub enum Items<'a> {
+    /// `#[paginate(items)] field: Vec<Elem>`.
+    Field { ident: &'a Ident, elem: &'a Type },
+    /// `#[paginate(items = "a.b", item_type = "Elem")]`.
+    Path { path: &'a FieldPath, elem: &'a Type },
+}
+
+impl<'a> Input<'a> {
+    /// Reads the input, reporting shape and attribute syntax errors into `cx`.
+    pub fn from_syn(cx: &Ctxt, node: &'a DeriveInput) -> Input<'a> {
+        let attrs = attr::Container::from_attrs(cx, &node.attrs);
+        let ident = &node.ident;
+        let fields = match &node.data {
+            Data::Struct(data) => match &data.fields {
+                Fields::Named(named) => named
+                    .named
+                    .iter()
+                    .map(|field| Field {
+                        ident: field.ident.as_ref().expect("named field"),
+                        ty: &field.ty,
+                        attrs: attr::FieldAttrs::from_attrs(cx, &field.attrs),
+                    })
+                    .collect(),
+                Fields::Unnamed(_) => {
+                    cx.error_spanned_by(
+                        keyword_and_name(&data.struct_token, ident),
+                        "`Paginated` cannot be derived for a tuple struct; \
+                         name the fields of the response: `struct Name { data: Vec<Item>, ... }`",
+                    );
+                    Vec::new()
+                }
+                Fields::Unit => {
+                    cx.error_spanned_by(
+                        keyword_and_name(&data.struct_token, ident),
+                        "`Paginated` cannot be derived for a unit struct; \
+                         it needs the fields of the response: `struct Name { data: Vec<Item>, ... }`",
+                    );
+                    Vec::new()
+                }
+            },
+            Data::Enum(data) => {
+                cx.error_spanned_by(
+                    keyword_and_name(&data.enum_token, ident),
+                    "`Paginated` cannot be derived for an enum; \
+                     derive it on the struct that one page of the response decodes into",
+                );
+                Vec::new()
+            }
+            Data::Union(data) => {
+                cx.error_spanned_by(
+                    keyword_and_name(&data.union_token, ident),
+                    "`Paginated` cannot be derived for a union; \
+                     derive it on the struct that one page of the response decodes into",
+                );
+                Vec::new()
+            }
+        };
+        Input { ident, generics: &node.generics, attrs, fields }
+    }
+
+    /// The fields marked `#[paginate(items)]`.
+    pub fn items_fields(&self) -> impl Iterator<Item = &Field<'a>> {
+        self.fields.iter().filter(|field| field.attrs.items.get().is_some())
+    }
+
+    /// Where the items are, if that is declared unambiguously.
+    pub fn items(&self) -> Option<Items<'_>> {
+        let mut fields = self.items_fields();
+        match (fields.next(), fields.next(), self.attrs.items.value(), self.attrs.item_type.value()) {
+            (Some(field), None, None, _) => {
+                vec_element(field.ty).map(|elem| Items::Field { ident: field.ident, elem })
+            }
+            (None, None, Some(path), Some(elem)) => Some(Items::Path { path, elem }),
+            _ => None,
+        }
+    }
+
+    /// The path of the `paginated` crate in generated code.
+    pub fn krate(&self) -> TokenStream {
+        self.attrs.krate.value().map_or_else(|| quote!(::paginated), |path| quote!(#path))
+    }
+}
+
+/// `struct Name`: the tokens an error about the item's shape spans.
+fn keyword_and_name(keyword: &impl quote::ToTokens, ident: &Ident) -> TokenStream {
+    quote!(#keyword #ident)
+}
+
+/// `T` if `ty` is syntactically `Vec<T>` (also `std::vec::Vec<T>`, `alloc::vec::Vec<T>`).
+pub fn vec_element(ty: &Type) -> Option<&Type> {
+    let Type::Path(ty) = ty else { return None };
+    if ty.qself.is_some() {
+        return None;
+    }
+    let last = ty.path.segments.last()?;
+    if last.ident != "Vec" {
+        return None;
+    }
+    let PathArguments::AngleBracketed(args) = &last.arguments else { return None };
+    let mut args = args.args.iter();
+    match (args.next(), args.next()) {
+        (Some(GenericArgument::Type(elem)), None) => Some(elem),
+        _ => None,
+    }
+}
+
+/// Whether `ty` is syntactically `Option<...>`, for a friendlier message.
+pub fn is_option(ty: &Type) -> bool {
+    matches!(ty, Type::Path(ty) if ty.path.segments.last().is_some_and(|last| last.ident == "Option"))
+}

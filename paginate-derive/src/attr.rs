@@ -1,0 +1,580 @@
+//! The `#[paginate(...)]` grammar: attribute tokens to values that keep their
+//! spans. Each key is parsed on its own here; rules that involve several keys
+//! live in `check.rs`.
+
+use proc_macro2::{Span, TokenTree};
+use syn::meta::ParseNestedMeta;
+use syn::parse::ParseStream;
+use syn::spanned::Spanned;
+use syn::{Attribute, Ident, Lit, LitInt, LitStr, Path, Token, Type};
+
+use crate::ctxt::Ctxt;
+use crate::symbol::{self, Key};
+
+/// The pagination scheme (`style = "..."`), mirroring `paginate_core::Style`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Style {
+    Cursor,
+    Offset,
+    Page,
+}
+
+impl Style {
+    pub const ALL: [Style; 3] = [Style::Cursor, Style::Offset, Style::Page];
+
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            Style::Cursor => "cursor",
+            Style::Offset => "offset",
+            Style::Page => "page",
+        }
+    }
+}
+
+/// A value together with the key that set it.
+pub struct Keyed<T> {
+    /// The span of the key, where errors about the key as a whole point.
+    pub key: Span,
+    /// Position among all keys of the struct, to tell which of two came second.
+    pub order: usize,
+    pub value: T,
+}
+
+/// A slot for one key: set at most once, the second occurrence is an error.
+pub struct Attr<T> {
+    key: Key,
+    slot: Option<Keyed<T>>,
+}
+
+impl<T> Attr<T> {
+    fn none(key: Key) -> Self {
+        Attr { key, slot: None }
+    }
+
+    fn set(&mut self, cx: &Ctxt, at: Position, value: T) {
+        if self.slot.is_some() {
+            cx.error_at(at.key, format!("duplicate key `{}`; remove this one", self.key));
+        } else {
+            self.slot = Some(Keyed { key: at.key, order: at.order, value });
+        }
+    }
+
+    pub fn get(&self) -> Option<&Keyed<T>> {
+        self.slot.as_ref()
+    }
+
+    pub fn value(&self) -> Option<&T> {
+        self.slot.as_ref().map(|keyed| &keyed.value)
+    }
+
+    /// The key and where it was written, if it was.
+    pub fn declared(&self) -> Option<Declared> {
+        self.slot.as_ref().map(|keyed| Declared { key: self.key, span: keyed.key, order: keyed.order })
+    }
+}
+
+/// A key the user wrote, with its span and position.
+#[derive(Clone, Copy)]
+pub struct Declared {
+    pub key: Key,
+    pub span: Span,
+    pub order: usize,
+}
+
+#[derive(Clone, Copy)]
+struct Position {
+    key: Span,
+    order: usize,
+}
+
+/// `style = "cursor"`: the style and the literal, where style-level errors point.
+pub struct StyleValue {
+    pub style: Style,
+    pub lit: LitStr,
+}
+
+/// A path of Rust field names (`"pages.next.starting_after"`), read from the
+/// decoded response by field access.
+pub struct FieldPath {
+    pub lit: LitStr,
+    /// The segments, each spanned at the literal.
+    pub segments: Vec<Ident>,
+}
+
+/// A path of JSON object keys (`"pagination.per_page"`) in the request body.
+pub struct BodyPath {
+    pub lit: LitStr,
+    pub segments: Vec<String>,
+}
+
+/// An integer literal and its value.
+pub struct IntValue {
+    pub lit: LitInt,
+    pub value: u64,
+}
+
+/// The `#[paginate(...)]` attributes of the struct.
+pub struct Container {
+    pub style: Attr<StyleValue>,
+    pub krate: Attr<Path>,
+    pub cursor_field: Attr<FieldPath>,
+    pub cursor_param: Attr<LitStr>,
+    pub cursor_body: Attr<BodyPath>,
+    pub offset_param: Attr<LitStr>,
+    pub offset_body: Attr<BodyPath>,
+    pub max_offset: Attr<IntValue>,
+    pub page_param: Attr<LitStr>,
+    pub page_body: Attr<BodyPath>,
+    pub first_page: Attr<IntValue>,
+    pub page_size_param: Attr<LitStr>,
+    pub page_size_body: Attr<BodyPath>,
+    pub page_size: Attr<IntValue>,
+    pub max_page_size: Attr<IntValue>,
+    pub has_more: Attr<FieldPath>,
+    pub is_last: Attr<FieldPath>,
+    pub total: Attr<FieldPath>,
+    pub total_pages: Attr<FieldPath>,
+    pub stop_on_short_page: Attr<bool>,
+    pub stop_on_empty_page: Attr<bool>,
+    pub items: Attr<FieldPath>,
+    pub item_type: Attr<Type>,
+}
+
+impl Container {
+    /// Parses every `#[paginate(...)]` attribute of the struct, reporting
+    /// syntax errors into `cx`.
+    pub fn from_attrs(cx: &Ctxt, attrs: &[Attribute]) -> Container {
+        #[allow(clippy::wildcard_imports)] // the whole key table, one slot per key
+        use symbol::*;
+        let mut c = Container {
+            style: Attr::none(STYLE),
+            krate: Attr::none(CRATE),
+            cursor_field: Attr::none(CURSOR_FIELD),
+            cursor_param: Attr::none(CURSOR_PARAM),
+            cursor_body: Attr::none(CURSOR_BODY),
+            offset_param: Attr::none(OFFSET_PARAM),
+            offset_body: Attr::none(OFFSET_BODY),
+            max_offset: Attr::none(MAX_OFFSET),
+            page_param: Attr::none(PAGE_PARAM),
+            page_body: Attr::none(PAGE_BODY),
+            first_page: Attr::none(FIRST_PAGE),
+            page_size_param: Attr::none(PAGE_SIZE_PARAM),
+            page_size_body: Attr::none(PAGE_SIZE_BODY),
+            page_size: Attr::none(PAGE_SIZE),
+            max_page_size: Attr::none(MAX_PAGE_SIZE),
+            has_more: Attr::none(HAS_MORE),
+            is_last: Attr::none(IS_LAST),
+            total: Attr::none(TOTAL),
+            total_pages: Attr::none(TOTAL_PAGES),
+            stop_on_short_page: Attr::none(STOP_ON_SHORT_PAGE),
+            stop_on_empty_page: Attr::none(STOP_ON_EMPTY_PAGE),
+            items: Attr::none(ITEMS),
+            item_type: Attr::none(ITEM_TYPE),
+        };
+        let mut order = 0;
+        for attr in attrs.iter().filter(|attr| attr.path().is_ident(ATTR)) {
+            let parsed = attr.parse_nested_meta(|meta| {
+                order += 1;
+                let at = Position { key: meta.path.span(), order };
+                c.parse_key(cx, &meta, at)
+            });
+            if let Err(err) = parsed {
+                cx.syn_error(err);
+            }
+        }
+        c
+    }
+
+    fn parse_key(&mut self, cx: &Ctxt, meta: &ParseNestedMeta, at: Position) -> syn::Result<()> {
+        #[allow(clippy::wildcard_imports)] // the whole key table, one branch per key
+        use symbol::*;
+        let path = &meta.path;
+        if *path == STYLE {
+            // #[paginate(style = "cursor" | "offset" | "page")]
+            if let Some(lit) = string(cx, meta, STYLE)?
+                && let Some(style) = parse_style(cx, &lit)
+            {
+                self.style.set(cx, at, StyleValue { style, lit });
+            }
+        } else if *path == CRATE {
+            // #[paginate(crate = "path::to::paginated")]
+            if let Some(lit) = string(cx, meta, CRATE)? {
+                match lit.parse_with(Path::parse_mod_style) {
+                    Ok(krate) => self.krate.set(cx, at, krate),
+                    Err(_) => cx.error_spanned_by(
+                        &lit,
+                        format!("`{}` is not a module path; write the path of the `paginated` crate, like `crate = \"paginated\"`", lit.value()),
+                    ),
+                }
+            }
+        } else if *path == CURSOR_FIELD {
+            // #[paginate(cursor_field = "pages.next.starting_after")]
+            field_path_key(cx, meta, at, &mut self.cursor_field)?;
+        } else if *path == CURSOR_PARAM {
+            // #[paginate(cursor_param = "starting_after")]
+            query_key(cx, meta, at, &mut self.cursor_param)?;
+        } else if *path == CURSOR_BODY {
+            // #[paginate(cursor_body = "pagination.starting_after")]
+            body_key(cx, meta, at, &mut self.cursor_body)?;
+        } else if *path == OFFSET_PARAM {
+            // #[paginate(offset_param = "offset")]
+            query_key(cx, meta, at, &mut self.offset_param)?;
+        } else if *path == OFFSET_BODY {
+            // #[paginate(offset_body = "offset")]
+            body_key(cx, meta, at, &mut self.offset_body)?;
+        } else if *path == MAX_OFFSET {
+            // #[paginate(max_offset = 10000)]
+            int_key(cx, meta, at, &mut self.max_offset, |_| None)?;
+        } else if *path == PAGE_PARAM {
+            // #[paginate(page_param = "page")]
+            query_key(cx, meta, at, &mut self.page_param)?;
+        } else if *path == PAGE_BODY {
+            // #[paginate(page_body = "page")]
+            body_key(cx, meta, at, &mut self.page_body)?;
+        } else if *path == FIRST_PAGE {
+            // #[paginate(first_page = 0 | 1)]
+            int_key(cx, meta, at, &mut self.first_page, |n| {
+                (n > 1).then(|| format!("`first_page` must be 0 or 1, not {n}"))
+            })?;
+        } else if *path == PAGE_SIZE_PARAM {
+            // #[paginate(page_size_param = "per_page")]
+            query_key(cx, meta, at, &mut self.page_size_param)?;
+        } else if *path == PAGE_SIZE_BODY {
+            // #[paginate(page_size_body = "pagination.per_page")]
+            body_key(cx, meta, at, &mut self.page_size_body)?;
+        } else if *path == PAGE_SIZE {
+            // #[paginate(page_size = 50)]
+            int_key(cx, meta, at, &mut self.page_size, |n| {
+                (n == 0).then(|| "`page_size` must be at least 1".to_owned())
+            })?;
+        } else if *path == MAX_PAGE_SIZE {
+            // #[paginate(max_page_size = 150)]
+            int_key(cx, meta, at, &mut self.max_page_size, |n| {
+                (n == 0).then(|| "`max_page_size` must be at least 1".to_owned())
+            })?;
+        } else if *path == HAS_MORE {
+            // #[paginate(has_more = "has_more")]
+            field_path_key(cx, meta, at, &mut self.has_more)?;
+        } else if *path == IS_LAST {
+            // #[paginate(is_last = "is_last")]
+            field_path_key(cx, meta, at, &mut self.is_last)?;
+        } else if *path == TOTAL {
+            // #[paginate(total = "total_count")]
+            field_path_key(cx, meta, at, &mut self.total)?;
+        } else if *path == TOTAL_PAGES {
+            // #[paginate(total_pages = "pages.total_pages")]
+            field_path_key(cx, meta, at, &mut self.total_pages)?;
+        } else if *path == STOP_ON_SHORT_PAGE {
+            // #[paginate(stop_on_short_page)] or #[paginate(stop_on_short_page = false)]
+            flag_key(cx, meta, at, &mut self.stop_on_short_page)?;
+        } else if *path == STOP_ON_EMPTY_PAGE {
+            // #[paginate(stop_on_empty_page)] or #[paginate(stop_on_empty_page = false)]
+            flag_key(cx, meta, at, &mut self.stop_on_empty_page)?;
+        } else if *path == ITEMS {
+            // #[paginate(items = "data.items")]
+            if !meta.input.peek(Token![=]) {
+                cx.error_at(
+                    at.key,
+                    "on the struct, `items` takes a path: `items = \"data.items\"`; \
+                     to use a field of this struct, put `#[paginate(items)]` on that field",
+                );
+                return skip_value(meta.input);
+            }
+            field_path_key(cx, meta, at, &mut self.items)?;
+        } else if *path == ITEM_TYPE {
+            // #[paginate(item_type = "Contact")]
+            if let Some(lit) = string(cx, meta, ITEM_TYPE)? {
+                match lit.parse::<Type>() {
+                    Ok(ty) => self.item_type.set(cx, at, ty),
+                    Err(_) => cx.error_spanned_by(&lit, format!("`{}` is not a type", lit.value())),
+                }
+            }
+        } else {
+            cx.error_spanned_by(path, unknown_key_message(path, CONTAINER_KEYS, "`#[paginate]`"));
+            return skip_value(meta.input);
+        }
+        Ok(())
+    }
+
+    /// Every key that was set, in no particular order.
+    pub fn declared(&self) -> Vec<Declared> {
+        [
+            self.style.declared(),
+            self.krate.declared(),
+            self.cursor_field.declared(),
+            self.cursor_param.declared(),
+            self.cursor_body.declared(),
+            self.offset_param.declared(),
+            self.offset_body.declared(),
+            self.max_offset.declared(),
+            self.page_param.declared(),
+            self.page_body.declared(),
+            self.first_page.declared(),
+            self.page_size_param.declared(),
+            self.page_size_body.declared(),
+            self.page_size.declared(),
+            self.max_page_size.declared(),
+            self.has_more.declared(),
+            self.is_last.declared(),
+            self.total.declared(),
+            self.total_pages.declared(),
+            self.stop_on_short_page.declared(),
+            self.stop_on_empty_page.declared(),
+            self.items.declared(),
+            self.item_type.declared(),
+        ]
+        .into_iter()
+        .flatten()
+        .collect()
+    }
+}
+
+/// The `#[paginate(...)]` attributes of one field.
+pub struct FieldAttrs {
+    /// `#[paginate(items)]`: the span of the `items` key.
+    pub items: Attr<()>,
+}
+
+impl FieldAttrs {
+    pub fn from_attrs(cx: &Ctxt, attrs: &[Attribute]) -> FieldAttrs {
+        let mut f = FieldAttrs { items: Attr::none(symbol::FIELD_ITEMS) };
+        for attr in attrs.iter().filter(|attr| attr.path().is_ident(symbol::ATTR)) {
+            let parsed = attr.parse_nested_meta(|meta| {
+                let at = Position { key: meta.path.span(), order: 0 };
+                if meta.path == symbol::FIELD_ITEMS {
+                    // #[paginate(items)]
+                    if meta.input.peek(Token![=]) {
+                        cx.error_at(at.key, "on a field, `items` takes no value: write `#[paginate(items)]`");
+                        return skip_value(meta.input);
+                    }
+                    f.items.set(cx, at, ());
+                } else if let Some(key) = symbol::CONTAINER_KEYS.iter().find(|key| meta.path == **key) {
+                    cx.error_spanned_by(
+                        &meta.path,
+                        format!("`{key}` is a key of the struct, not of a field: move `{}` to the `#[paginate(...)]` above the struct", key.example),
+                    );
+                    return skip_value(meta.input);
+                } else {
+                    cx.error_spanned_by(
+                        &meta.path,
+                        symbol::unknown_key_message(&meta.path, symbol::FIELD_KEYS, "field"),
+                    );
+                    return skip_value(meta.input);
+                }
+                Ok(())
+            });
+            if let Err(err) = parsed {
+                cx.syn_error(err);
+            }
+        }
+        f
+    }
+}
+
+fn parse_style(cx: &Ctxt, lit: &LitStr) -> Option<Style> {
+    let value = lit.value();
+    let style = Style::ALL.into_iter().find(|style| style.as_str() == value);
+    if style.is_none() {
+        cx.error_spanned_by(
+            lit,
+            format!("unknown style `{value:?}`; expected `\"cursor\"`, `\"offset\"` or `\"page\"`"),
+        );
+    }
+    style
+}
+
+// `key = "a.b.c"`: a path of Rust field names.
+fn field_path_key(
+    cx: &Ctxt,
+    meta: &ParseNestedMeta,
+    at: Position,
+    slot: &mut Attr<FieldPath>,
+) -> syn::Result<()> {
+    if let Some(lit) = string(cx, meta, slot.key)?
+        && let Some(path) = parse_field_path(cx, lit, slot.key)
+    {
+        slot.set(cx, at, path);
+    }
+    Ok(())
+}
+
+// `key = "name"`: a query parameter name.
+fn query_key(cx: &Ctxt, meta: &ParseNestedMeta, at: Position, slot: &mut Attr<LitStr>) -> syn::Result<()> {
+    if let Some(lit) = string(cx, meta, slot.key)? {
+        if lit.value().is_empty() {
+            cx.error_spanned_by(
+                &lit,
+                format!("empty query parameter name; write it like `{}`", slot.key.example),
+            );
+        } else {
+            slot.set(cx, at, lit);
+        }
+    }
+    Ok(())
+}
+
+// `key = "a.b"`: a path of JSON object keys in the request body.
+fn body_key(cx: &Ctxt, meta: &ParseNestedMeta, at: Position, slot: &mut Attr<BodyPath>) -> syn::Result<()> {
+    if let Some(lit) = string(cx, meta, slot.key)? {
+        let value = lit.value();
+        if value.is_empty() {
+            cx.error_spanned_by(&lit, format!("empty body path; write it like `{}`", slot.key.example));
+        } else if value.split('.').any(str::is_empty) {
+            cx.error_spanned_by(
+                &lit,
+                format!("body path `{value}` has an empty segment; separate JSON keys with single dots, like `{}`", slot.key.example),
+            );
+        } else {
+            let segments = value.split('.').map(str::to_owned).collect();
+            slot.set(cx, at, BodyPath { lit, segments });
+        }
+    }
+    Ok(())
+}
+
+// `key = N`, with a key-specific range check.
+fn int_key(
+    cx: &Ctxt,
+    meta: &ParseNestedMeta,
+    at: Position,
+    slot: &mut Attr<IntValue>,
+    out_of_range: impl FnOnce(u64) -> Option<String>,
+) -> syn::Result<()> {
+    let key = slot.key;
+    let Some(lit) = literal(cx, meta, key, "an integer")? else { return Ok(()) };
+    let Lit::Int(lit) = lit else {
+        cx.error_spanned_by(&lit, format!("`{key}` takes an integer: `{}`", key.example));
+        return Ok(());
+    };
+    match lit.base10_parse::<u64>() {
+        Ok(value) => match out_of_range(value) {
+            Some(message) => cx.error_spanned_by(&lit, message),
+            None => slot.set(cx, at, IntValue { lit, value }),
+        },
+        Err(err) => cx.error_spanned_by(&lit, format!("`{key}` takes a non-negative integer: {err}")),
+    }
+    Ok(())
+}
+
+// `key` or `key = true | false`.
+fn flag_key(cx: &Ctxt, meta: &ParseNestedMeta, at: Position, slot: &mut Attr<bool>) -> syn::Result<()> {
+    if !meta.input.peek(Token![=]) {
+        slot.set(cx, at, true);
+        return Ok(());
+    }
+    let key = slot.key;
+    match literal(cx, meta, key, "`true` or `false`")? {
+        Some(Lit::Bool(b)) => slot.set(cx, at, b.value()),
+        Some(other) => {
+            cx.error_spanned_by(&other, format!("`{key}` is a flag: write `{key}` or `{key} = false`"));
+        }
+        None => {}
+    }
+    Ok(())
+}
+
+/// The string literal after `key =`; `None` (after reporting) for anything else.
+fn string(cx: &Ctxt, meta: &ParseNestedMeta, key: Key) -> syn::Result<Option<LitStr>> {
+    Ok(match literal(cx, meta, key, "a string")? {
+        Some(Lit::Str(lit)) => Some(lit),
+        Some(other) => {
+            cx.error_spanned_by(&other, format!("`{key}` takes a string: `{}`", key.example));
+            None
+        }
+        None => None,
+    })
+}
+
+/// The literal after `key =`; `None` after reporting a missing `=` or a
+/// non-literal value (the rest of the value is skipped so parsing goes on).
+fn literal(cx: &Ctxt, meta: &ParseNestedMeta, key: Key, what: &str) -> syn::Result<Option<Lit>> {
+    if !meta.input.peek(Token![=]) {
+        cx.error_spanned_by(&meta.path, format!("`{key}` takes a value: `{}`", key.example));
+        skip_value(meta.input)?;
+        return Ok(None);
+    }
+    let input = meta.value()?;
+    if input.peek(Lit) {
+        return input.parse().map(Some);
+    }
+    match input.fork().parse::<TokenTree>() {
+        Ok(token) => cx.error_spanned_by(token, format!("`{key}` takes {what}: `{}`", key.example)),
+        Err(_) => cx.error_spanned_by(&meta.path, format!("`{key}` takes a value: `{}`", key.example)),
+    }
+    skip_value(input)?;
+    Ok(None)
+}
+
+/// Skips the rest of a `key ...` entry, up to the next top-level comma.
+fn skip_value(input: ParseStream) -> syn::Result<()> {
+    input.step(|cursor| {
+        let mut rest = *cursor;
+        while let Some((token, next)) = rest.token_tree() {
+            if matches!(&token, TokenTree::Punct(p) if p.as_char() == ',') {
+                break;
+            }
+            rest = next;
+        }
+        Ok(((), rest))
+    })
+}
+
+/// `"pages.next.starting_after"` into identifiers spanned at the literal.
+fn parse_field_path(cx: &Ctxt, lit: LitStr, key: Key) -> Option<FieldPath> {
+    let value = lit.value();
+    if value.is_empty() {
+        cx.error_spanned_by(
+            &lit,
+            format!("empty field path; name a field of the response, like `{}`", key.example),
+        );
+        return None;
+    }
+    let mut segments = Vec::new();
+    for segment in value.split('.') {
+        if segment.is_empty() {
+            cx.error_spanned_by(
+                &lit,
+                format!("field path `{value}` has an empty segment; separate field names with single dots, like `{}`", key.example),
+            );
+            return None;
+        }
+        match parse_segment(segment, &lit) {
+            Ok(ident) => segments.push(ident),
+            Err(message) => {
+                let whole =
+                    if value.contains('.') { format!(" (in field path `{value}`)") } else { String::new() };
+                cx.error_spanned_by(&lit, format!("{message}{whole}"));
+                return None;
+            }
+        }
+    }
+    Some(FieldPath { lit, segments })
+}
+
+/// One segment as an identifier spanned at the literal.
+fn parse_segment(segment: &str, lit: &LitStr) -> Result<Ident, String> {
+    let bare = segment.strip_prefix("r#").unwrap_or(segment);
+    let plausible = bare.chars().next().is_some_and(|c| c == '_' || c.is_alphabetic())
+        && bare.chars().all(|c| c == '_' || c.is_alphanumeric());
+    if !plausible || bare == "_" {
+        return Err(format!("`{segment}` is not a Rust field name"));
+    }
+    if bare.len() == segment.len() && KEYWORDS.contains(&segment) {
+        return Err(if ["self", "Self", "super", "crate"].contains(&segment) {
+            format!("`{segment}` is a keyword and cannot name a field")
+        } else {
+            format!("`{segment}` is a keyword; write `r#{segment}`")
+        });
+    }
+    // Tokenize the segment (now known to lex as one identifier) so that raw
+    // identifiers work and the identifier carries the literal's span.
+    LitStr::new(segment, lit.span()).parse::<Ident>().map_err(|_| format!("`{segment}` is not a field name"))
+}
+
+const KEYWORDS: &[&str] = &[
+    "Self", "abstract", "as", "async", "await", "become", "box", "break", "const", "continue", "crate", "do",
+    "dyn", "else", "enum", "extern", "false", "final", "fn", "for", "gen", "if", "impl", "in", "let", "loop",
+    "macro", "match", "mod", "move", "mut", "override", "priv", "pub", "ref", "return", "self", "static",
+    "struct", "super", "trait", "true", "try", "type", "typeof", "unsafe", "unsized", "use", "virtual",
+    "where", "while", "yield",
+];

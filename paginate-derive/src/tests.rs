@@ -1,0 +1,312 @@
+//! Expansion snapshots: `expand::derive` on parsed input, compared as token
+//! strings (no pretty-printer dependency) or by the errors it reports.
+
+use proc_macro2::TokenStream;
+use quote::quote;
+use syn::{DeriveInput, parse_quote};
+
+use crate::expand;
+
+fn expand(input: &DeriveInput) -> String {
+    expand::derive(input).to_string()
+}
+
+fn assert_tokens(actual: &DeriveInput, expected: &TokenStream) {
+    let actual = expand(actual);
+    let expected = expected.to_string();
+    assert_eq!(actual, expected, "\nactual:   {actual}\nexpected: {expected}");
+}
+
+/// The messages of the `compile_error!`s in an expansion.
+fn errors(input: &DeriveInput) -> Vec<String> {
+    let mut messages = Vec::new();
+    let mut tokens = expand::derive(input).into_iter().peekable();
+    while let Some(token) = tokens.next() {
+        if let proc_macro2::TokenTree::Ident(ident) = &token
+            && ident == "compile_error"
+        {
+            let _bang = tokens.next();
+            if let Some(proc_macro2::TokenTree::Group(group)) = tokens.next() {
+                let lit: syn::LitStr = syn::parse2(group.stream()).expect("a string");
+                messages.push(lit.value());
+            }
+        }
+    }
+    messages
+}
+
+#[test]
+fn intercom_contacts() {
+    let input = parse_quote! {
+        #[paginate(style = "cursor", cursor_field = "pages.next.starting_after", cursor_param = "starting_after")]
+        #[paginate(page_size_body = "pagination.per_page", page_size = 50, max_page_size = 150)]
+        struct Contacts {
+            #[paginate(items)]
+            data: Vec<Contact>,
+            pages: Pages,
+        }
+    };
+    let p = quote!(::paginated::__private);
+    assert_tokens(
+        &input,
+        &quote! {
+            #[automatically_derived]
+            impl #p::Paginated for Contacts
+            where
+                Self: #p::DeserializeOwned,
+            {
+                type Item = Contact;
+                const SPEC: #p::Spec = #p::Spec {
+                    style: #p::Style::Cursor,
+                    cursor: #p::Some(#p::Target::Query("starting_after")),
+                    page_size: #p::Some(#p::Target::Body(&["pagination", "per_page"])),
+                    default_page_size: #p::Some(50u64),
+                    max_page_size: #p::Some(150u64),
+                    ..#p::Spec::DEFAULT
+                };
+                fn signals(&self) -> #p::Signals {
+                    #p::Signals {
+                        cursor: (|| -> #p::Option<_> {
+                            use #p::{HopOption as _, HopPlain as _};
+                            let __paginate_v = &(*self).pages;
+                            let __paginate_v = (&#p::Hop(__paginate_v)).hop()?;
+                            let __paginate_v = &(*__paginate_v).next;
+                            let __paginate_v = (&#p::Hop(__paginate_v)).hop()?;
+                            let __paginate_v = &(*__paginate_v).starting_after;
+                            #p::CursorValue::to_cursor(__paginate_v)
+                        })(),
+                        ..#p::Default::default()
+                    }
+                }
+                fn items(&self) -> &[Self::Item] {
+                    &self.data
+                }
+                fn items_mut(&mut self) -> &mut #p::Vec<Self::Item> {
+                    &mut self.data
+                }
+            }
+        },
+    );
+}
+
+#[test]
+fn offset_style_always_stops_on_empty_pages() {
+    let input = parse_quote! {
+        #[paginate(style = "offset", offset_body = "paging.skip", max_offset = 10000, total = "total")]
+        #[paginate(crate = "my::paginated")]
+        struct Leads<T> where T: Clone {
+            #[paginate(items)]
+            data: ::std::vec::Vec<T>,
+            total: u64,
+        }
+    };
+    let p = quote!(my::paginated::__private);
+    assert_tokens(
+        &input,
+        &quote! {
+            #[automatically_derived]
+            impl<T> #p::Paginated for Leads<T>
+            where
+                Self: #p::DeserializeOwned,
+                T: Clone
+            {
+                type Item = T;
+                const SPEC: #p::Spec = #p::Spec {
+                    style: #p::Style::Offset,
+                    offset: #p::Some(#p::Target::Body(&["paging", "skip"])),
+                    max_offset: #p::Some(10000u64),
+                    stop_on_empty_page: true,
+                    ..#p::Spec::DEFAULT
+                };
+                fn signals(&self) -> #p::Signals {
+                    #p::Signals {
+                        total: (|| -> #p::Option<_> {
+                            let __paginate_v = &(*self).total;
+                            #p::CountValue::to_count(__paginate_v)
+                        })(),
+                        ..#p::Default::default()
+                    }
+                }
+                fn items(&self) -> &[Self::Item] {
+                    &self.data
+                }
+                fn items_mut(&mut self) -> &mut #p::Vec<Self::Item> {
+                    &mut self.data
+                }
+            }
+        },
+    );
+}
+
+#[test]
+fn page_style_spec_and_items_path() {
+    let input = parse_quote! {
+        #[paginate(style = "page", page_param = "page", first_page = 0, stop_on_short_page)]
+        #[paginate(stop_on_empty_page = false, items = "data.records", item_type = "Record")]
+        struct Records { data: Inner }
+    };
+    let out = expand(&input);
+    let p = quote!(::paginated::__private).to_string();
+    for fragment in [
+        format!("style : {p} :: Style :: Page"),
+        format!("page : {p} :: Some ({p} :: Target :: Query (\"page\"))"),
+        "first_page : 0u64".to_owned(),
+        "stop_on_short_page : true".to_owned(),
+        // Declared false, but an offset or page walk always ends on an empty page.
+        "stop_on_empty_page : true".to_owned(),
+        "type Item = Record ;".to_owned(),
+        "{ let __paginate_self = self ; & __paginate_self . data . records }".to_owned(),
+        "{ let __paginate_self = self ; & mut __paginate_self . data . records }".to_owned(),
+        format!("fn signals (& self) -> {p} :: Signals {{ {p} :: Default :: default () }}"),
+    ] {
+        assert!(out.contains(&fragment), "missing `{fragment}` in\n{out}");
+    }
+}
+
+#[test]
+fn cursor_flags_and_raw_identifiers() {
+    let input = parse_quote! {
+        #[paginate(style = "cursor", cursor_field = "r#type.next", cursor_body = "a.b-c.d e")]
+        #[paginate(has_more = "more", is_last = "done", total_pages = "meta.pages", stop_on_empty_page)]
+        struct Page { #[paginate(items)] data: Vec<u8>, r#type: T, more: bool, done: bool, meta: M }
+    };
+    let out = expand(&input);
+    for fragment in [
+        "& (* self) . r#type",
+        "Target :: Body (& [\"a\" , \"b-c\" , \"d e\"])",
+        "stop_on_empty_page : true",
+        "has_more : (|| ->",
+        "FlagValue :: to_flag (__paginate_v)",
+        "total_pages : (|| ->",
+    ] {
+        assert!(out.contains(fragment), "missing `{fragment}` in\n{out}");
+    }
+    assert!(!out.contains("compile_error"));
+}
+
+#[test]
+fn errors_come_with_a_stub() {
+    let input = parse_quote! {
+        #[paginate(style = "cursor", cursr_field = "next", cursor_param = "after")]
+        struct Page { #[paginate(items)] data: Vec<Thing>, next: Option<String> }
+    };
+    let out = expand(&input);
+    let p = quote!(::paginated::__private).to_string();
+    assert!(out.contains(&format!("const SPEC : {p} :: Spec = {p} :: Spec :: DEFAULT")), "{out}");
+    // The stub keeps the item type, so call sites type-check as usual.
+    assert!(out.contains("type Item = Thing ;"), "{out}");
+    // A misspelt key is one error, not also "missing `cursor_field`".
+    assert_eq!(errors(&input).len(), 1);
+    assert!(
+        errors(&input)[0]
+            .starts_with("unknown `#[paginate]` key `cursr_field`; did you mean `cursor_field`?")
+    );
+}
+
+#[test]
+fn independent_mistakes_are_reported_together() {
+    let input = parse_quote! {
+        #[paginate(style = "cursor", cursor_field = "a..b", cursor_param = "")]
+        #[paginate(page_size = 0, bogus, first_page = "one")]
+        struct Page { #[paginate(items, whatever)] data: Vec<u8> }
+    };
+    let messages = errors(&input);
+    assert_eq!(
+        messages,
+        [
+            "field path `a..b` has an empty segment; separate field names with single dots, \
+             like `cursor_field = \"pages.next.starting_after\"`",
+            "empty query parameter name; write it like `cursor_param = \"starting_after\"`",
+            "`page_size` must be at least 1",
+            "unknown `#[paginate]` key `bogus`\nexpected one of: `style`, `crate`, `cursor_field`, \
+             `cursor_param`, `cursor_body`, `offset_param`, `offset_body`, `max_offset`, `page_param`, \
+             `page_body`, `first_page`, `page_size_param`, `page_size_body`, `page_size`, \
+             `max_page_size`, `has_more`, `is_last`, `total`, `total_pages`, `stop_on_short_page`, \
+             `stop_on_empty_page`, `items`, `item_type`",
+            "`first_page` takes an integer: `first_page = 0`",
+            "unknown field key `whatever`\nexpected one of: `items`",
+        ]
+    );
+}
+
+#[test]
+fn cross_key_rules() {
+    let cases: &[(DeriveInput, &[&str])] = &[
+        (
+            parse_quote! {
+                #[paginate(style = "offset", offset_param = "o", offset_body = "o", page_size_param = "n")]
+                #[paginate(page_size_body = "n", page_size = 200, max_page_size = 150)]
+                struct P { #[paginate(items)] d: Vec<u8> }
+            },
+            &[
+                "`page_size_param` and `page_size_body` cannot both be given; keep one of them",
+                "page_size = 200 is above max_page_size = 150",
+                "`offset_param` and `offset_body` cannot both be given; keep one of them",
+            ],
+        ),
+        (
+            parse_quote! {
+                #[paginate(style = "page", page_param = "p", max_page_size = 5, cursor_param = "c")]
+                struct P { d: Vec<u8> }
+            },
+            &[
+                "`P` does not say where the items of a page are: put `#[paginate(items)]` on its `Vec<T>` \
+                 field, or add `items = \"data.items\"` and `item_type = \"Contact\"` to the struct",
+                "`max_page_size` has nowhere to go: add `page_size_param = \"per_page\"` (a query parameter) \
+                 or `page_size_body = \"pagination.per_page\"` (a path in the JSON body)",
+                "`cursor_param` applies to `style = \"cursor\"`; this struct declares `style = \"page\"`",
+            ],
+        ),
+        (
+            parse_quote! {
+                #[paginate(style = "offset", offset_param = "o", item_type = "u8")]
+                struct P { #[paginate(items)] d: Vec<u8> }
+            },
+            &["`item_type` goes with `items = \"...\"`; a `#[paginate(items)]` field takes its item type \
+               from its `Vec<T>`"],
+        ),
+        (
+            parse_quote! {
+                #[paginate(style = "page", max_offset = 10, page_body = "p")]
+                #[paginate(style = "page")]
+                struct P { #[paginate(items)] d: Vec<u8> }
+            },
+            &["duplicate key `style`; remove this one"],
+        ),
+    ];
+    for (input, expected) in cases {
+        assert_eq!(errors(input), *expected);
+    }
+}
+
+#[test]
+fn shapes() {
+    let cases: [(DeriveInput, &str); 4] = [
+        (
+            parse_quote!(
+                enum E {
+                    A,
+                }
+            ),
+            "`Paginated` cannot be derived for an enum",
+        ),
+        (parse_quote!(union U { a: u8 }), "`Paginated` cannot be derived for a union"),
+        (
+            parse_quote!(
+                struct T(Vec<u8>);
+            ),
+            "`Paginated` cannot be derived for a tuple struct",
+        ),
+        (
+            parse_quote!(
+                struct U;
+            ),
+            "`Paginated` cannot be derived for a unit struct",
+        ),
+    ];
+    for (input, expected) in cases {
+        let messages = errors(&input);
+        assert_eq!(messages.len(), 1, "{messages:?}");
+        assert!(messages[0].starts_with(expected), "{messages:?}");
+    }
+}

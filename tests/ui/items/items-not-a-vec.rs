@@ -1,0 +1,11 @@
+use paginated::Paginated;
+use serde::Deserialize;
+
+#[derive(Deserialize, Paginated)]
+#[paginate(style = "offset", offset_param = "offset")]
+struct Response {
+    #[paginate(items)]
+    data: std::collections::HashMap<String, u32>,
+}
+
+fn main() {}

@@ -1,0 +1,11 @@
+use paginated::Paginated;
+use serde::Deserialize;
+
+#[derive(Deserialize, Paginated)]
+#[paginate(style = "cursor", cursor_field = "next", cursor_param = "after")]
+struct Response {
+    data: Vec<u32>,
+    next: Option<String>,
+}
+
+fn main() {}

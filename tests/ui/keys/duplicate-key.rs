@@ -1,0 +1,13 @@
+use paginated::Paginated;
+use serde::Deserialize;
+
+#[derive(Deserialize, Paginated)]
+#[paginate(style = "cursor", cursor_field = "next", cursor_param = "after")]
+#[paginate(cursor_param = "starting_after")]
+struct Response {
+    #[paginate(items)]
+    data: Vec<u32>,
+    next: Option<String>,
+}
+
+fn main() {}

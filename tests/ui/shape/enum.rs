@@ -1,0 +1,10 @@
+use paginated::Paginated;
+use serde::Deserialize;
+
+#[derive(Deserialize, Paginated)]
+#[paginate(style = "cursor", cursor_field = "next", cursor_param = "after")]
+enum Response {
+    Page { data: Vec<u32>, next: Option<String> },
+}
+
+fn main() {}
