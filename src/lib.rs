@@ -36,7 +36,7 @@
 //!   [`Paginator`] sets limits and turns it into [`Items`] or [`Pages`] streams.
 //! - [`Error`] is the one error type; each carries a [`Checkpoint`] to resume from.
 //! - [`de::Lenient`] reads numbers that APIs send as strings.
-//! - The `testing` feature adds [`testing`](crate::testing), an embedded mock of
+//! - The `testing` feature adds [`testing`], an embedded mock of
 //!   the seed APIs and a recording server for your own tests.
 #![deny(missing_docs)]
 #![cfg_attr(docsrs, feature(doc_cfg))]
