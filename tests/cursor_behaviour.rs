@@ -5,11 +5,12 @@ mod common;
 
 use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
+use std::time::Duration;
 
 use common::{page, scripted_pages};
 use futures_util::{StreamExt, TryStreamExt};
 use paginated::testing::{MockResponse, MockServer, RecordedRequest};
-use paginated::{Checkpoint, Cursor, ErrorKind, PaginateExt, Paginated, Position, StopReason};
+use paginated::{Checkpoint, Cursor, ErrorKind, PaginateExt, Paginated, Position, RetryPolicy, StopReason};
 use serde::Deserialize;
 use serde_json::{Value, json};
 
@@ -139,11 +140,18 @@ async fn http_errors_carry_page_status_message_and_checkpoint() {
         Some(_) => MockResponse::status(503, json!({"error": "maintenance window"})),
     })
     .await;
-    let mut items =
-        reqwest::Client::new().get(server.url("/n")).bearer_auth("t").paginate::<Numbers>().items();
+    let fast = RetryPolicy::default().backoff(Duration::from_millis(1), Duration::from_millis(2));
+    let mut items = reqwest::Client::new()
+        .get(server.url("/n"))
+        .bearer_auth("t")
+        .paginate::<Numbers>()
+        .retry(fast)
+        .items();
     assert_eq!(items.try_next().await.unwrap(), Some(1));
     assert_eq!(items.try_next().await.unwrap(), Some(2));
     let err = items.try_next().await.unwrap_err();
+    assert_eq!(items.retries(), 4, "5 attempts, then the last error");
+    assert_eq!(server.requests().len(), 6);
     assert_eq!(err.page(), Some(2));
     assert_eq!(err.status().map(|s| s.as_u16()), Some(503));
     assert!(err.is_transient());
@@ -162,7 +170,15 @@ async fn http_errors_carry_page_status_message_and_checkpoint() {
 async fn a_body_that_does_not_decode_names_the_field() {
     let server =
         scripted_pages(vec![page(0..2, json!("p1")), json!({"data": [3, "four"], "next": null})]).await;
-    let err = reqwest::Client::new().get(server.url("/n")).paginate::<Numbers>().collect().await.unwrap_err();
+    let policy = RetryPolicy::default().retry_bad_bodies(false);
+    let err = reqwest::Client::new()
+        .get(server.url("/n"))
+        .paginate::<Numbers>()
+        .retry(policy)
+        .collect()
+        .await
+        .unwrap_err();
+    assert_eq!(server.requests().len(), 2, "a body that does not decode is not retried when told so");
     let ErrorKind::Decode { path, excerpt, .. } = err.kind() else { panic!("{err:?}") };
     assert_eq!(path, "data[1]");
     assert!(excerpt.contains("four"), "{excerpt}");
@@ -179,6 +195,7 @@ async fn a_connection_failure_is_a_transport_error_with_a_checkpoint() {
     let err = reqwest::Client::new()
         .get(format!("http://127.0.0.1:{port}/n"))
         .paginate::<Numbers>()
+        .retry(RetryPolicy::never())
         .collect()
         .await
         .unwrap_err();
@@ -228,7 +245,7 @@ async fn resuming_from_an_error_delivers_exactly_the_rest() {
     let request = || client.get(server.url("/n"));
 
     let mut first = Vec::new();
-    let mut items = request().paginate::<Numbers>().items();
+    let mut items = request().paginate::<Numbers>().retry(RetryPolicy::never()).items();
     let err = loop {
         match items.next().await.unwrap() {
             Ok(n) => first.push(n),

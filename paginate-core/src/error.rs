@@ -82,6 +82,25 @@ pub enum ErrorKind {
         /// The repeated cursor.
         cursor: Cursor,
     },
+    /// The server asked to wait longer than [`RetryPolicy::max_wait`](crate::RetryPolicy::max_wait)
+    /// before trying again.
+    RetryAfterTooLong {
+        /// The HTTP status (429 or 503).
+        status: reqwest::StatusCode,
+        /// How long the server asked to wait.
+        asked: std::time::Duration,
+        /// The longest wait the policy allows.
+        max_wait: std::time::Duration,
+    },
+    /// An offset or page-number walk received the same page twice in a row
+    /// (a server that clamps the offset and returns its last page again).
+    DuplicatePage,
+    /// A response body was larger than the cap (see
+    /// [`Paginator::max_body_bytes`](crate::Paginator::max_body_bytes)).
+    BodyTooLarge {
+        /// The cap, in bytes.
+        limit: u64,
+    },
     /// The next request would need an offset above the API's `max_offset`.
     MaxOffset {
         /// The declared (or configured) maximum.
@@ -134,8 +153,11 @@ impl Error {
     /// server error or a network failure).
     pub fn is_transient(&self) -> bool {
         match &self.inner.kind {
-            ErrorKind::Status { status, .. } => status.as_u16() == 429 || status.is_server_error(),
-            ErrorKind::Transport(e) => e.is_timeout() || e.is_connect() || e.is_request() || e.is_body(),
+            ErrorKind::Status { status, .. } | ErrorKind::RetryAfterTooLong { status, .. } => {
+                status.as_u16() == 429 || status.is_server_error()
+            }
+            ErrorKind::Transport(e) => !(e.is_builder() || e.is_redirect()),
+            ErrorKind::Decode { .. } => true,
             _ => false,
         }
     }
@@ -166,7 +188,23 @@ impl fmt::Display for Error {
             ErrorKind::Config(m) => write!(f, "invalid pagination setup: {m}"),
             ErrorKind::Loop { cursor } => write!(
                 f,
-                "the server sent cursor {cursor:?} again; following it would loop, so the walk stopped"
+                "the server sent cursor {cursor:?} again; following it would loop, so the walk stopped \
+                 (use `.on_loop(LoopPolicy::Stop)` to end quietly)"
+            ),
+            ErrorKind::DuplicatePage => write!(
+                f,
+                "the server returned the previous page again, so the walk stopped instead of \
+                 repeating items (use `.on_loop(LoopPolicy::Stop)` to end quietly)"
+            ),
+            ErrorKind::BodyTooLarge { limit } => {
+                write!(f, "the response body is larger than the {limit}-byte cap; raise `.max_body_bytes(n)`")
+            }
+            ErrorKind::RetryAfterTooLong { status, asked, max_wait } => write!(
+                f,
+                "the server answered {status} and asked to wait {}s, more than the retry policy's \
+                 max_wait of {}s; wait, then resume",
+                asked.as_secs_f64(),
+                max_wait.as_secs_f64()
             ),
             ErrorKind::MaxOffset { max_offset, next_offset } => write!(
                 f,

@@ -1,37 +1,157 @@
-//! One page over HTTP: send, check the status, decode with the serde path of
-//! any failure.
+//! One page over HTTP: send, retry what is worth retrying, read the body
+//! under a size cap, decode with the serde path of any failure.
 
 use std::future::Future;
+use std::hash::{DefaultHasher, Hasher};
 use std::pin::Pin;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::time::{Duration, SystemTime};
+
+use reqwest::header::RETRY_AFTER;
 
 use crate::error::{ErrorKind, api_message, excerpt};
+use crate::retry::{RetryEvent, RetryHook, RetryPolicy, retry_after};
 use crate::spec::Paginated;
 
-/// The in-flight request of a page.
-pub(crate) type PageFuture<P> = Pin<Box<dyn Future<Output = Result<P, ErrorKind>> + Send>>;
+/// A decoded page and a fingerprint of its body (for the duplicate-page guard).
+pub(crate) struct Fetched<P> {
+    pub page: P,
+    pub fingerprint: u64,
+}
+
+/// The in-flight request of a page, retries included.
+pub(crate) type PageFuture<P> = Pin<Box<dyn Future<Output = Result<Fetched<P>, ErrorKind>> + Send>>;
 
 const BODY_EXCERPT: usize = 512;
 
-/// Sends `request` and decodes the page.
-pub(crate) fn fetch<P>(client: reqwest::Client, request: reqwest::Request) -> PageFuture<P>
+/// The default cap on one response body.
+pub(crate) const DEFAULT_MAX_BODY: u64 = 64 * 1024 * 1024;
+
+/// What every page request of a walk shares.
+pub(crate) struct Fetcher {
+    pub client: reqwest::Client,
+    pub policy: RetryPolicy,
+    pub hook: Option<RetryHook>,
+    pub retries: AtomicU64,
+    pub max_body: u64,
+}
+
+/// One failed attempt, and whether another may succeed.
+struct Failure {
+    kind: ErrorKind,
+    retryable: bool,
+    retry_after: Option<Duration>,
+}
+
+impl Failure {
+    fn fatal(kind: ErrorKind) -> Failure {
+        Failure { kind, retryable: false, retry_after: None }
+    }
+}
+
+/// Sends `request` for page `page` (1-based), retrying per the policy.
+pub(crate) fn fetch<P>(fetcher: Arc<Fetcher>, request: reqwest::Request, page: u64) -> PageFuture<P>
 where
     P: Paginated + Send + 'static,
 {
     Box::pin(async move {
-        let label = describe(&request);
-        let response = client.execute(request).await.map_err(ErrorKind::Transport)?;
-        let status = response.status();
-        let body = response.bytes().await.map_err(ErrorKind::Transport)?;
-        if !status.is_success() {
-            return Err(ErrorKind::Status {
-                status,
-                request: label,
-                message: api_message(&body),
-                body: excerpt(&body, BODY_EXCERPT),
-            });
+        let policy = &fetcher.policy;
+        let may_retry = request.method() != reqwest::Method::POST || policy.retry_post;
+        let mut backoff = policy.backoff_waits();
+        let mut waited = Duration::ZERO;
+        let mut attempt = 1;
+        loop {
+            let copy = request.try_clone().expect("page requests have byte bodies");
+            let failure = match attempt_once::<P>(&fetcher, copy).await {
+                Ok(fetched) => return Ok(fetched),
+                Err(failure) => failure,
+            };
+            if !(may_retry && failure.retryable) || attempt >= policy.max_attempts {
+                return Err(failure.kind);
+            }
+            let (wait, from_retry_after) = match failure.retry_after {
+                Some(asked) if asked > policy.max_wait => {
+                    let status = match &failure.kind {
+                        ErrorKind::Status { status, .. } => *status,
+                        _ => reqwest::StatusCode::TOO_MANY_REQUESTS,
+                    };
+                    return Err(ErrorKind::RetryAfterTooLong { status, asked, max_wait: policy.max_wait });
+                }
+                Some(asked) => (asked, true),
+                None => (backoff.next().unwrap_or(policy.max_backoff), false),
+            };
+            if waited + wait > policy.max_total_wait {
+                return Err(failure.kind);
+            }
+            fetcher.retries.fetch_add(1, Ordering::Relaxed);
+            if let Some(hook) = &fetcher.hook {
+                let reason = reason(&failure.kind);
+                hook(&RetryEvent { page, attempt, wait, from_retry_after, reason });
+            }
+            tokio::time::sleep(wait).await;
+            waited += wait;
+            attempt += 1;
         }
-        decode(&body)
     })
+}
+
+async fn attempt_once<P: Paginated>(
+    fetcher: &Fetcher,
+    request: reqwest::Request,
+) -> Result<Fetched<P>, Failure> {
+    let label = describe(&request);
+    let transport = |e: reqwest::Error| {
+        let retryable = !(e.is_builder() || e.is_redirect());
+        Failure { kind: ErrorKind::Transport(e), retryable, retry_after: None }
+    };
+    let mut response = fetcher.client.execute(request).await.map_err(transport)?;
+    let status = response.status();
+    let asked = response
+        .headers()
+        .get(RETRY_AFTER)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| retry_after(v, SystemTime::now()));
+    let limit = fetcher.max_body;
+    if response.content_length().is_some_and(|len| len > limit) {
+        return Err(Failure::fatal(ErrorKind::BodyTooLarge { limit }));
+    }
+    let mut body = Vec::with_capacity(usize::try_from(response.content_length().unwrap_or(0)).unwrap_or(0));
+    while let Some(chunk) = response.chunk().await.map_err(transport)? {
+        if (body.len() + chunk.len()) as u64 > limit {
+            return Err(Failure::fatal(ErrorKind::BodyTooLarge { limit }));
+        }
+        body.extend_from_slice(&chunk);
+    }
+    if !status.is_success() {
+        let retryable = status.as_u16() == 429 || status.is_server_error();
+        let kind = ErrorKind::Status {
+            status,
+            request: label,
+            message: api_message(&body),
+            body: excerpt(&body, BODY_EXCERPT),
+        };
+        return Err(Failure { kind, retryable, retry_after: asked.filter(|_| retryable) });
+    }
+    match decode(&body) {
+        Ok(page) => Ok(Fetched { page, fingerprint: fingerprint(&body) }),
+        Err(kind) => Err(Failure { kind, retryable: fetcher.policy.retry_bad_bodies, retry_after: None }),
+    }
+}
+
+fn fingerprint(body: &[u8]) -> u64 {
+    let mut hasher = DefaultHasher::new();
+    hasher.write(body);
+    hasher.finish()
+}
+
+fn reason(kind: &ErrorKind) -> String {
+    match kind {
+        ErrorKind::Status { status, .. } => format!("HTTP {}", status.as_u16()),
+        ErrorKind::Transport(e) => format!("transport error: {e}"),
+        ErrorKind::Decode { message, .. } => format!("undecodable body: {message}"),
+        other => format!("{other:?}"),
+    }
 }
 
 /// `GET http://host/path`: the query is left out, because it may hold

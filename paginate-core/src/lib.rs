@@ -9,6 +9,7 @@ pub mod de;
 mod error;
 mod fetch;
 mod request;
+mod retry;
 pub mod spec;
 mod stream;
 #[cfg(feature = "testing")]
@@ -22,6 +23,7 @@ pub mod __private;
 pub use checkpoint::{Checkpoint, Position};
 pub use cursor::{CountValue, Cursor, CursorValue, FlagValue};
 pub use error::{Error, ErrorKind};
+pub use retry::{RetryEvent, RetryPolicy};
 pub use spec::{Paginated, Signals, Spec, Style, Target};
 pub use stream::{Items, Pages, PaginateExt, Paginator};
-pub use walk::StopReason;
+pub use walk::{LoopPolicy, StopReason};

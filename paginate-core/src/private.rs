@@ -8,6 +8,18 @@ pub use core::option::Option::{self, None, Some};
 pub use serde::de::DeserializeOwned;
 pub use std::vec::Vec;
 
+/// The `dedup_by` key of an item field: two independent 64-bit SipHash
+/// values, so that a collision, which would drop an item, is out of reach.
+pub fn item_key<T: core::hash::Hash + ?Sized>(value: &T) -> Option<u128> {
+    use std::hash::{DefaultHasher, Hasher};
+    let mut a = DefaultHasher::new();
+    value.hash(&mut a);
+    let mut b = DefaultHasher::new();
+    b.write_u64(0x9e37_79b9_7f4a_7c15);
+    value.hash(&mut b);
+    Some((u128::from(a.finish()) << 64) | u128::from(b.finish()))
+}
+
 /// One step of a `cursor_field`-like path: the generated code wraps each
 /// intermediate field in `Hop` and calls `.hop()`, which yields `None` for an
 /// empty `Option` and the value itself otherwise (autoref specialization:

@@ -83,6 +83,9 @@ pub struct Spec {
     /// End the walk on a page with no items (`stop_on_empty_page`). Always on
     /// for the offset and page styles, opt-in for cursors.
     pub stop_on_empty_page: bool,
+    /// Drop items whose key ([`Paginated::item_key`], `dedup_by = "path"`) was
+    /// already delivered in this walk.
+    pub dedup: bool,
 }
 
 impl Spec {
@@ -99,6 +102,7 @@ impl Spec {
         max_offset: None,
         stop_on_short_page: false,
         stop_on_empty_page: false,
+        dedup: false,
     };
 
     /// Where the position of the walk (cursor, offset or page number) goes.
@@ -165,6 +169,12 @@ pub trait Paginated: serde::de::DeserializeOwned {
     fn items(&self) -> &[Self::Item];
     /// The items of this page, to move them out or drop some.
     fn items_mut(&mut self) -> &mut Vec<Self::Item>;
+    /// The key of an item for `dedup_by = "path"`: a 128-bit hash of the field.
+    /// `None` (the default) means the item is never treated as a duplicate.
+    fn item_key(item: &Self::Item) -> Option<u128> {
+        let _ = item;
+        None
+    }
     /// Moves the items out of this page, leaving it empty.
     fn take_items(&mut self) -> Vec<Self::Item> {
         std::mem::take(self.items_mut())

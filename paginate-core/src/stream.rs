@@ -1,5 +1,6 @@
 //! The user-facing API: [`Paginator`] and its streams of [`Pages`] and [`Items`].
 
+use std::collections::HashSet;
 use std::marker::PhantomData;
 use std::pin::Pin;
 use std::task::{Context, Poll, ready};
@@ -8,10 +9,14 @@ use futures_core::Stream;
 
 use crate::checkpoint::Checkpoint;
 use crate::error::{Error, ErrorKind};
-use crate::fetch::{PageFuture, fetch};
+use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
+
+use crate::fetch::{DEFAULT_MAX_BODY, Fetched, Fetcher, PageFuture, fetch};
 use crate::request::RequestTemplate;
+use crate::retry::{HookDebug, RetryEvent, RetryHook, RetryPolicy};
 use crate::spec::Paginated;
-use crate::walk::{Options, StopReason, Walk};
+use crate::walk::{Delivery, LoopPolicy, Options, StopReason, Walk};
 
 /// Starts a walk from a reqwest request: `request.paginate::<Contacts>()`.
 pub trait PaginateExt {
@@ -36,13 +41,66 @@ pub struct Paginator<P> {
     builder: reqwest::RequestBuilder,
     options: Options,
     resume: Option<Checkpoint>,
+    policy: RetryPolicy,
+    hook: Option<RetryHook>,
+    max_body: u64,
     _page: PhantomData<fn() -> P>,
+}
+
+impl<P> std::fmt::Debug for Paginator<P> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Paginator")
+            .field("request", &self.builder)
+            .field("options", &self.options)
+            .field("resume", &self.resume)
+            .field("retry", &self.policy)
+            .field("on_retry", &HookDebug(&self.hook))
+            .field("max_body", &self.max_body)
+            .finish()
+    }
 }
 
 impl<P: Paginated> Paginator<P> {
     /// A walk that replays `request` for every page.
     pub fn new(request: reqwest::RequestBuilder) -> Paginator<P> {
-        Paginator { builder: request, options: Options::default(), resume: None, _page: PhantomData }
+        Paginator {
+            builder: request,
+            options: Options::default(),
+            resume: None,
+            policy: RetryPolicy::default(),
+            hook: None,
+            max_body: DEFAULT_MAX_BODY,
+            _page: PhantomData,
+        }
+    }
+
+    /// How failed page requests are retried (see [`RetryPolicy`]; retries are
+    /// on by default, [`RetryPolicy::never`] turns them off).
+    pub fn retry(mut self, policy: RetryPolicy) -> Self {
+        self.policy = policy;
+        self
+    }
+
+    /// Calls `hook` before each retry's wait, with the page, the attempt, the
+    /// wait and the reason; for logs and metrics.
+    pub fn on_retry(mut self, hook: impl Fn(&RetryEvent) + Send + Sync + 'static) -> Self {
+        self.hook = Some(Arc::new(hook));
+        self
+    }
+
+    /// The largest response body accepted, in bytes (default 64 MiB). The cap
+    /// is enforced while reading, so a runaway response is an error
+    /// ([`ErrorKind::BodyTooLarge`]), not an out-of-memory.
+    pub fn max_body_bytes(mut self, limit: u64) -> Self {
+        self.max_body = limit;
+        self
+    }
+
+    /// What to do when the server would make the walk repeat itself (see
+    /// [`LoopPolicy`]; default: an error).
+    pub fn on_loop(mut self, policy: LoopPolicy) -> Self {
+        self.options.on_loop = policy;
+        self
     }
 
     /// The page size to ask for, overriding the declared `page_size` and any
@@ -83,6 +141,13 @@ impl<P: Paginated> Paginator<P> {
 impl<P: Paginated + Send + 'static> Paginator<P> {
     fn engine(self) -> Engine<P> {
         let (client, request) = self.builder.build_split();
+        let fetcher = Arc::new(Fetcher {
+            client,
+            policy: self.policy,
+            hook: self.hook,
+            retries: AtomicU64::new(0),
+            max_body: self.max_body,
+        });
         let setup = request
             .map_err(|e| Error::config(format!("the request could not be built: {e}")))
             .and_then(|request| RequestTemplate::new(request, P::SPEC, &self.options));
@@ -90,9 +155,23 @@ impl<P: Paginated + Send + 'static> Paginator<P> {
             Ok(template) => {
                 let start = self.resume.unwrap_or_else(|| Checkpoint::new(template.start().clone()));
                 let walk = Walk::new(P::SPEC, &self.options, template.page_size(), start);
-                Engine { client, template: Some(template), walk: Some(walk), in_flight: None, pending: None }
+                Engine {
+                    fetcher,
+                    template: Some(template),
+                    walk: Some(walk),
+                    in_flight: None,
+                    pending: None,
+                    seen_keys: P::SPEC.dedup.then(HashSet::new),
+                }
             }
-            Err(e) => Engine { client, template: None, walk: None, in_flight: None, pending: Some(e) },
+            Err(e) => Engine {
+                fetcher,
+                template: None,
+                walk: None,
+                in_flight: None,
+                pending: Some(e),
+                seen_keys: None,
+            },
         }
     }
 
@@ -129,13 +208,15 @@ impl<P: Paginated + Send + 'static> Paginator<P> {
 
 /// The shared state of both streams: the template, the walk and the request in flight.
 struct Engine<P> {
-    client: reqwest::Client,
+    fetcher: Arc<Fetcher>,
     template: Option<RequestTemplate>,
     walk: Option<Walk>,
     /// The request in flight, with the checkpoint it started from.
     in_flight: Option<(Checkpoint, PageFuture<P>)>,
     /// An error to report once the page before it has been delivered.
     pending: Option<Error>,
+    /// The `dedup_by` keys delivered so far, when the declaration has one.
+    seen_keys: Option<HashSet<u128>>,
 }
 
 impl<P: Paginated + Send + 'static> Engine<P> {
@@ -153,34 +234,58 @@ impl<P: Paginated + Send + 'static> Engine<P> {
                 return Poll::Ready(None);
             };
             let request = template.build(&next.position);
-            self.in_flight = Some((next.clone(), fetch(self.client.clone(), request)));
+            let future = fetch(self.fetcher.clone(), request, next.pages_before + 1);
+            self.in_flight = Some((next.clone(), future));
         }
         let (sent, future) = self.in_flight.as_mut().expect("set above");
         let result = ready!(future.as_mut().poll(cx));
         let sent = sent.clone();
         self.in_flight = None;
         let page_number = sent.pages_before + 1;
-        match result {
-            Ok(page) => {
-                let received = page.items().len() as u64;
-                if let Err(kind) = walk.record(&sent.position, &page.signals(), received) {
-                    let checkpoint = Checkpoint {
-                        position: kind_position(&kind).unwrap_or_else(|| sent.position.clone()),
-                        skip_items: 0,
-                        pages_before: walk.pages(),
-                        items_delivered: 0,
-                        items_received: sent.items_received + received,
-                        total: walk.total(),
-                    };
-                    self.pending = Some(Error::new(kind, Some(page_number + 1), Some(checkpoint)));
-                }
-                Poll::Ready(Some(Ok((page, sent))))
-            }
+        let Fetched { mut page, fingerprint } = match result {
+            Ok(fetched) => fetched,
             Err(kind) => {
                 self.walk = None;
-                Poll::Ready(Some(Err(Error::new(kind, Some(page_number), Some(sent)))))
+                return Poll::Ready(Some(Err(Error::new(kind, Some(page_number), Some(sent)))));
+            }
+        };
+        let received = page.items().len() as u64;
+        match walk.record(&sent.position, &page.signals(), received, fingerprint) {
+            Ok(Delivery::Deliver) => {
+                self.dedup(&mut page);
+                Poll::Ready(Some(Ok((page, sent))))
+            }
+            Ok(Delivery::Discard) => Poll::Ready(None),
+            Err(ErrorKind::DuplicatePage) => {
+                self.walk = None;
+                Poll::Ready(Some(Err(Error::new(ErrorKind::DuplicatePage, Some(page_number), Some(sent)))))
+            }
+            Err(kind) => {
+                // The page itself is new: deliver it, then report why the walk cannot go on.
+                let checkpoint = Checkpoint {
+                    position: kind_position(&kind).unwrap_or_else(|| sent.position.clone()),
+                    skip_items: 0,
+                    pages_before: walk.pages(),
+                    items_delivered: 0,
+                    items_received: sent.items_received + received,
+                    total: walk.total(),
+                };
+                self.pending = Some(Error::new(kind, Some(page_number + 1), Some(checkpoint)));
+                self.dedup(&mut page);
+                Poll::Ready(Some(Ok((page, sent))))
             }
         }
+    }
+
+    /// Drops the items whose `dedup_by` key was delivered before.
+    fn dedup(&mut self, page: &mut P) {
+        if let Some(seen) = self.seen_keys.as_mut() {
+            page.items_mut().retain(|item| P::item_key(item).is_none_or(|key| seen.insert(key)));
+        }
+    }
+
+    fn retries(&self) -> u64 {
+        self.fetcher.retries.load(Ordering::Relaxed)
     }
 
     fn stop(&mut self, reason: StopReason) {
@@ -222,6 +327,11 @@ impl<P: Paginated + Send + 'static> Pages<P> {
     /// The item total the API reported, if it reports one.
     pub fn total(&self) -> Option<u64> {
         self.engine.walk.as_ref()?.total()
+    }
+
+    /// How many times a page request was retried so far.
+    pub fn retries(&self) -> u64 {
+        self.engine.retries()
     }
 }
 
@@ -292,6 +402,11 @@ impl<P: Paginated + Send + 'static> Items<P> {
     /// The item total the API reported, if it reports one.
     pub fn total(&self) -> Option<u64> {
         self.engine.walk.as_ref()?.total()
+    }
+
+    /// How many times a page request was retried so far.
+    pub fn retries(&self) -> u64 {
+        self.engine.retries()
     }
 }
 

@@ -29,6 +29,28 @@ pub enum StopReason {
     MaxPages,
     /// The `max_items` limit was reached.
     MaxItems,
+    /// The walk would have repeated itself (a cursor seen before, or the same
+    /// page again) and [`LoopPolicy::Stop`] was chosen.
+    Loop,
+}
+
+/// What a walk does when the server would make it repeat itself: a cursor that
+/// was already followed (A→B→A), or an offset/page walk receiving the same page
+/// twice in a row.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash)]
+pub enum LoopPolicy {
+    /// End with [`ErrorKind::Loop`] or [`ErrorKind::DuplicatePage`] (the default).
+    #[default]
+    Error,
+    /// End quietly, with [`StopReason::Loop`]; the repeated page is not delivered.
+    Stop,
+}
+
+/// Whether the page just recorded is delivered.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Delivery {
+    Deliver,
+    Discard,
 }
 
 /// Limits and overrides a user sets at run time.
@@ -38,6 +60,7 @@ pub(crate) struct Options {
     pub max_items: Option<u64>,
     pub max_pages: Option<u64>,
     pub max_offset: Option<u64>,
+    pub on_loop: LoopPolicy,
 }
 
 /// The state of one walk between requests.
@@ -55,6 +78,9 @@ pub(crate) struct Walk {
     items_received: u64,
     total: Option<u64>,
     seen: HashSet<Cursor>,
+    on_loop: LoopPolicy,
+    /// The fingerprint of the previous page's body (offset and page styles).
+    last_fingerprint: Option<u64>,
 }
 
 impl Walk {
@@ -77,6 +103,8 @@ impl Walk {
             next: Some(start),
             stopped: None,
             seen,
+            on_loop: options.on_loop,
+            last_fingerprint: None,
         }
     }
 
@@ -108,7 +136,19 @@ impl Walk {
 
     /// Records a received page: `sent` is the position its request carried,
     /// `received` its item count. Decides the next position, or the end.
-    pub fn record(&mut self, sent: &Position, signals: &Signals, received: u64) -> Result<(), ErrorKind> {
+    pub fn record(
+        &mut self,
+        sent: &Position,
+        signals: &Signals,
+        received: u64,
+        fingerprint: u64,
+    ) -> Result<Delivery, ErrorKind> {
+        if self.spec.style != Style::Cursor && received > 0 {
+            if self.last_fingerprint == Some(fingerprint) {
+                return self.repeat(ErrorKind::DuplicatePage).map(|()| Delivery::Discard);
+            }
+            self.last_fingerprint = Some(fingerprint);
+        }
         self.pages += 1;
         self.items_received += received;
         if let Some(total) = signals.total {
@@ -116,7 +156,7 @@ impl Walk {
         }
         if let Some(reason) = self.stop_reason(sent, signals, received) {
             self.stop(reason);
-            return Ok(());
+            return Ok(Delivery::Deliver);
         }
         let position = match self.spec.style {
             Style::Cursor => {
@@ -124,8 +164,7 @@ impl Walk {
                     unreachable!("a missing cursor is a stop reason")
                 };
                 if !self.seen.insert(cursor.clone()) {
-                    self.next = None;
-                    return Err(ErrorKind::Loop { cursor });
+                    return self.repeat(ErrorKind::Loop { cursor }).map(|()| Delivery::Deliver);
                 }
                 Position::Cursor(cursor)
             }
@@ -150,7 +189,19 @@ impl Walk {
             items_received: self.items_received,
             total: self.total,
         });
-        Ok(())
+        Ok(Delivery::Deliver)
+    }
+
+    /// The walk would repeat itself: an error, or a quiet stop.
+    fn repeat(&mut self, error: ErrorKind) -> Result<(), ErrorKind> {
+        self.next = None;
+        match self.on_loop {
+            LoopPolicy::Error => Err(error),
+            LoopPolicy::Stop => {
+                self.stopped = Some(StopReason::Loop);
+                Ok(())
+            }
+        }
     }
 
     fn check_offset(&mut self, next_offset: u64) -> Result<(), ErrorKind> {
@@ -238,6 +289,13 @@ mod tests {
         Walk::new(spec, &Options::default(), page_size, Checkpoint::new(start))
     }
 
+    /// A fresh fingerprint, so no two pages look alike.
+    fn fp() -> u64 {
+        use std::sync::atomic::{AtomicU64, Ordering};
+        static NEXT: AtomicU64 = AtomicU64::new(1);
+        NEXT.fetch_add(1, Ordering::Relaxed)
+    }
+
     fn cursor_spec() -> Spec {
         Spec { cursor: Some(Target::Query("after")), ..Spec::DEFAULT }
     }
@@ -256,7 +314,7 @@ mod tests {
         ];
         for (s, reason) in cases {
             let mut w = walk(cursor_spec(), None);
-            w.record(&Position::Start, &s, 10).unwrap();
+            w.record(&Position::Start, &s, 10, fp()).unwrap();
             assert_eq!((w.next(), w.stopped()), (None, Some(reason)), "{s:?}");
         }
     }
@@ -265,16 +323,16 @@ mod tests {
     fn continue_signals_do_not_override_a_missing_cursor() {
         let mut w = walk(cursor_spec(), None);
         let s = Signals { has_more: Some(true), is_last: Some(false), total: Some(100), ..signals(None) };
-        w.record(&Position::Start, &s, 10).unwrap();
+        w.record(&Position::Start, &s, 10, fp()).unwrap();
         assert_eq!(w.stopped(), Some(StopReason::NoCursor));
     }
 
     #[test]
     fn a_cursor_seen_before_is_a_loop_even_two_pages_later() {
         let mut w = walk(cursor_spec(), None);
-        w.record(&Position::Start, &signals(Some("a")), 1).unwrap();
-        w.record(&Position::Cursor(Cursor::text("a").unwrap()), &signals(Some("b")), 1).unwrap();
-        let err = w.record(&Position::Cursor(Cursor::text("b").unwrap()), &signals(Some("a")), 1);
+        w.record(&Position::Start, &signals(Some("a")), 1, fp()).unwrap();
+        w.record(&Position::Cursor(Cursor::text("a").unwrap()), &signals(Some("b")), 1, fp()).unwrap();
+        let err = w.record(&Position::Cursor(Cursor::text("b").unwrap()), &signals(Some("a")), 1, fp());
         assert!(matches!(err, Err(ErrorKind::Loop { .. })));
         assert!(w.next().is_none());
     }
@@ -283,11 +341,11 @@ mod tests {
     fn offset_advances_by_items_received_and_total_is_sticky() {
         let spec = Spec { style: Style::Offset, offset: Some(Target::Query("offset")), ..Spec::DEFAULT };
         let mut w = walk(spec, Some(50));
-        w.record(&Position::Offset(0), &Signals { total: Some(75), ..Signals::default() }, 40).unwrap();
+        w.record(&Position::Offset(0), &Signals { total: Some(75), ..Signals::default() }, 40, fp()).unwrap();
         assert_eq!(w.next().unwrap().position, Position::Offset(40));
-        w.record(&Position::Offset(40), &Signals::default(), 30).unwrap();
+        w.record(&Position::Offset(40), &Signals::default(), 30, fp()).unwrap();
         assert_eq!(w.next().unwrap().position, Position::Offset(70));
-        w.record(&Position::Offset(70), &Signals::default(), 5).unwrap();
+        w.record(&Position::Offset(70), &Signals::default(), 5, fp()).unwrap();
         assert_eq!(w.stopped(), Some(StopReason::TotalReached));
     }
 
@@ -300,10 +358,10 @@ mod tests {
             ..Spec::DEFAULT
         };
         let mut w = walk(spec, Some(50));
-        w.record(&Position::Offset(0), &Signals::default(), 50).unwrap();
-        w.record(&Position::Offset(50), &Signals::default(), 50).unwrap();
+        w.record(&Position::Offset(0), &Signals::default(), 50, fp()).unwrap();
+        w.record(&Position::Offset(50), &Signals::default(), 50, fp()).unwrap();
         assert_eq!(w.next().unwrap().position, Position::Offset(100));
-        let err = w.record(&Position::Offset(100), &Signals::default(), 50).unwrap_err();
+        let err = w.record(&Position::Offset(100), &Signals::default(), 50, fp()).unwrap_err();
         assert!(matches!(err, ErrorKind::MaxOffset { max_offset: 100, next_offset: 150 }));
     }
 
@@ -314,9 +372,9 @@ mod tests {
                 Spec { style: Style::Page, page: Some(Target::Query("page")), first_page, ..Spec::DEFAULT };
             let mut w = walk(spec, None);
             let s = Signals { total_pages: Some(2), ..Signals::default() };
-            w.record(&Position::Page(first_page), &s, 5).unwrap();
+            w.record(&Position::Page(first_page), &s, 5, fp()).unwrap();
             assert_eq!(w.next().unwrap().position, Position::Page(first_page + 1));
-            w.record(&Position::Page(first_page + 1), &s, 5).unwrap();
+            w.record(&Position::Page(first_page + 1), &s, 5, fp()).unwrap();
             assert_eq!(w.stopped(), Some(StopReason::TotalPagesReached));
         }
     }
@@ -325,15 +383,15 @@ mod tests {
     fn empty_page_ends_offset_walks_but_not_cursor_walks_unless_declared() {
         let spec = Spec { style: Style::Offset, offset: Some(Target::Query("o")), ..Spec::DEFAULT };
         let mut w = walk(spec, None);
-        w.record(&Position::Offset(0), &Signals::default(), 0).unwrap();
+        w.record(&Position::Offset(0), &Signals::default(), 0, fp()).unwrap();
         assert_eq!(w.stopped(), Some(StopReason::EmptyPage));
 
         let mut w = walk(cursor_spec(), None);
-        w.record(&Position::Start, &signals(Some("c")), 0).unwrap();
+        w.record(&Position::Start, &signals(Some("c")), 0, fp()).unwrap();
         assert!(w.next().is_some());
 
         let mut w = walk(Spec { stop_on_empty_page: true, ..cursor_spec() }, None);
-        w.record(&Position::Start, &signals(Some("c")), 0).unwrap();
+        w.record(&Position::Start, &signals(Some("c")), 0, fp()).unwrap();
         assert_eq!(w.stopped(), Some(StopReason::EmptyPage));
     }
 
@@ -368,7 +426,7 @@ mod tests {
                                         };
                                         let mut w = walk(spec, Some(10));
                                         let sent = w.next().unwrap().position.clone();
-                                        w.record(&sent, &signals, received).unwrap();
+                                        w.record(&sent, &signals, received, fp()).unwrap();
                                         let expect_stop = has_more == Some(false)
                                             || is_last == Some(true)
                                             || total.is_some_and(|t| received >= t)

@@ -136,6 +136,7 @@ pub struct Container {
     pub total_pages: Attr<FieldPath>,
     pub stop_on_short_page: Attr<bool>,
     pub stop_on_empty_page: Attr<bool>,
+    pub dedup_by: Attr<FieldPath>,
     pub items: Attr<FieldPath>,
     pub item_type: Attr<Type>,
 }
@@ -168,6 +169,7 @@ impl Container {
             total_pages: Attr::none(TOTAL_PAGES),
             stop_on_short_page: Attr::none(STOP_ON_SHORT_PAGE),
             stop_on_empty_page: Attr::none(STOP_ON_EMPTY_PAGE),
+            dedup_by: Attr::none(DEDUP_BY),
             items: Attr::none(ITEMS),
             item_type: Attr::none(ITEM_TYPE),
         };
@@ -270,6 +272,9 @@ impl Container {
         } else if *path == STOP_ON_EMPTY_PAGE {
             // #[paginate(stop_on_empty_page)] or #[paginate(stop_on_empty_page = false)]
             flag_key(cx, meta, at, &mut self.stop_on_empty_page)?;
+        } else if *path == DEDUP_BY {
+            // #[paginate(dedup_by = "id")]: a path in the item type
+            field_path_key(cx, meta, at, &mut self.dedup_by)?;
         } else if *path == ITEMS {
             // #[paginate(items = "data.items")]
             if !meta.input.peek(Token![=]) {
@@ -320,6 +325,7 @@ impl Container {
             self.total_pages.declared(),
             self.stop_on_short_page.declared(),
             self.stop_on_empty_page.declared(),
+            self.dedup_by.declared(),
             self.items.declared(),
             self.item_type.declared(),
         ]

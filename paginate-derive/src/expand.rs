@@ -50,6 +50,14 @@ fn impl_paginated(input: &Input) -> TokenStream {
     };
     let spec = spec(input, &private);
     let signals = signals(input, &private);
+    let item_key = input.attrs.dedup_by.value().map(|path| {
+        let key = read(&private, path, &quote!(item_key), &quote!(item));
+        quote! {
+            fn item_key(item: &Self::Item) -> #private::Option<u128> {
+                #key
+            }
+        }
+    });
     impl_block(
         input,
         &private,
@@ -65,6 +73,7 @@ fn impl_paginated(input: &Input) -> TokenStream {
             fn items_mut(&mut self) -> &mut #private::Vec<Self::Item> {
                 #items_mut
             }
+            #item_key
         },
     )
 }
@@ -162,6 +171,9 @@ fn spec(input: &Input, private: &TokenStream) -> TokenStream {
     if let Some(flag) = stop_on_empty_page {
         fields.push(quote!(stop_on_empty_page: #flag));
     }
+    if a.dedup_by.value().is_some() {
+        fields.push(quote!(dedup: true));
+    }
     quote! {
         #private::Spec {
             #(#fields,)*
@@ -202,7 +214,7 @@ fn signals(input: &Input, private: &TokenStream) -> TokenStream {
         .into_iter()
         .filter_map(|(name, path, leaf)| {
             path.value().map(|path| {
-                let read = read(private, path, &leaf);
+                let read = read(private, path, &leaf, &quote!(self));
                 quote!(#name: #read)
             })
         })
@@ -224,14 +236,13 @@ fn signals(input: &Input, private: &TokenStream) -> TokenStream {
 /// The field accesses and the leaf call are spanned at the user's string, so
 /// rustc's "no field `nxt` on type `Pages`" and the leaf traits'
 /// `on_unimplemented` messages point at it.
-fn read(private: &TokenStream, path: &FieldPath, leaf: &TokenStream) -> TokenStream {
+fn read(private: &TokenStream, path: &FieldPath, leaf: &TokenStream, this: &TokenStream) -> TokenStream {
     let span = path.lit.span();
     let (first, rest) = path.segments.split_first().expect("a field path has a segment");
     // Hygiene: `self` must carry the span of the method's `&self` (call site),
     // while every `__paginate_v` carries the string's span, so that the locals
     // resolve to each other even when the struct comes out of a `macro_rules!`
     // (where those two spans have different hygiene contexts).
-    let this = quote!(self);
     // `(*x).field` rather than `x.field`: rustc then names the struct, not a
     // reference to it, in "no field `nxt` on type `Pages`".
     let mut steps = vec![quote_spanned!(span=> let __paginate_v = &(*#this).#first;)];

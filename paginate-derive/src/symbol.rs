@@ -101,6 +101,8 @@ pub const TOTAL_PAGES: Key = Key::container("total_pages", "total_pages = \"page
 pub const STOP_ON_SHORT_PAGE: Key = Key::container("stop_on_short_page", "stop_on_short_page");
 pub const STOP_ON_EMPTY_PAGE: Key = Key::container("stop_on_empty_page", "stop_on_empty_page");
 
+pub const DEDUP_BY: Key = Key::container("dedup_by", "dedup_by = \"id\"");
+
 pub const ITEMS: Key = Key::container("items", "items = \"data.items\"");
 pub const ITEM_TYPE: Key = Key::container("item_type", "item_type = \"Contact\"");
 
@@ -130,6 +132,7 @@ pub const CONTAINER_KEYS: &[Key] = &[
     TOTAL_PAGES,
     STOP_ON_SHORT_PAGE,
     STOP_ON_EMPTY_PAGE,
+    DEDUP_BY,
     ITEMS,
     ITEM_TYPE,
 ];

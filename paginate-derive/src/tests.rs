@@ -222,7 +222,7 @@ fn independent_mistakes_are_reported_together() {
              `cursor_param`, `cursor_body`, `offset_param`, `offset_body`, `max_offset`, `page_param`, \
              `page_body`, `first_page`, `page_size_param`, `page_size_body`, `page_size`, \
              `max_page_size`, `has_more`, `is_last`, `total`, `total_pages`, `stop_on_short_page`, \
-             `stop_on_empty_page`, `items`, `item_type`",
+             `stop_on_empty_page`, `dedup_by`, `items`, `item_type`",
             "`first_page` takes an integer: `first_page = 0`",
             "unknown field key `whatever`\nexpected one of: `items`",
         ]
