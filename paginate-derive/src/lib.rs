@@ -14,6 +14,8 @@ mod attr;
 mod check;
 mod ctxt;
 mod expand;
+#[cfg(test)]
+mod fuzz;
 mod symbol;
 #[cfg(test)]
 mod tests;
