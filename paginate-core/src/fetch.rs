@@ -117,7 +117,13 @@ async fn attempt_once<P: Paginated>(
         return Err(Failure::fatal(ErrorKind::BodyTooLarge { limit }));
     }
     let mut body = Vec::with_capacity(usize::try_from(response.content_length().unwrap_or(0)).unwrap_or(0));
-    while let Some(chunk) = response.chunk().await.map_err(transport)? {
+    // A body cut short is a bad body, retried per `retry_bad_bodies`.
+    let cut = |e: reqwest::Error| Failure {
+        kind: ErrorKind::Transport(e),
+        retryable: fetcher.policy.retry_bad_bodies,
+        retry_after: None,
+    };
+    while let Some(chunk) = response.chunk().await.map_err(cut)? {
         if (body.len() + chunk.len()) as u64 > limit {
             return Err(Failure::fatal(ErrorKind::BodyTooLarge { limit }));
         }

@@ -6,6 +6,7 @@
 pub mod checkpoint;
 pub mod cursor;
 pub mod de;
+mod engine;
 mod error;
 mod fetch;
 mod request;

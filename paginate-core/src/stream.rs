@@ -1,6 +1,5 @@
 //! The user-facing API: [`Paginator`] and its streams of [`Pages`] and [`Items`].
 
-use std::collections::HashSet;
 use std::marker::PhantomData;
 use std::pin::Pin;
 use std::task::{Context, Poll, ready};
@@ -8,15 +7,16 @@ use std::task::{Context, Poll, ready};
 use futures_core::Stream;
 
 use crate::checkpoint::Checkpoint;
-use crate::error::{Error, ErrorKind};
 use std::sync::Arc;
-use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::atomic::AtomicU64;
 
-use crate::fetch::{DEFAULT_MAX_BODY, Fetched, Fetcher, PageFuture, fetch};
+use crate::engine::{Engine, Walker};
+use crate::error::Error;
+use crate::fetch::{DEFAULT_MAX_BODY, Fetcher};
 use crate::request::RequestTemplate;
 use crate::retry::{HookDebug, RetryEvent, RetryHook, RetryPolicy};
 use crate::spec::Paginated;
-use crate::walk::{Delivery, LoopPolicy, Options, StopReason, Walk};
+use crate::walk::{LoopPolicy, Options, StopReason, Walk};
 
 /// Starts a walk from a reqwest request: `request.paginate::<Contacts>()`.
 pub trait PaginateExt {
@@ -44,6 +44,8 @@ pub struct Paginator<P> {
     policy: RetryPolicy,
     hook: Option<RetryHook>,
     max_body: u64,
+    lookahead: usize,
+    concurrency: usize,
     _page: PhantomData<fn() -> P>,
 }
 
@@ -56,6 +58,8 @@ impl<P> std::fmt::Debug for Paginator<P> {
             .field("retry", &self.policy)
             .field("on_retry", &HookDebug(&self.hook))
             .field("max_body", &self.max_body)
+            .field("lookahead", &self.lookahead)
+            .field("concurrency", &self.concurrency)
             .finish()
     }
 }
@@ -70,8 +74,29 @@ impl<P: Paginated> Paginator<P> {
             policy: RetryPolicy::default(),
             hook: None,
             max_body: DEFAULT_MAX_BODY,
+            lookahead: 1,
+            concurrency: 4,
             _page: PhantomData,
         }
+    }
+
+    /// How many decoded pages the walk may run ahead of the consumer (default
+    /// 1; 0 turns lookahead off). With lookahead, page N+1 is requested as soon
+    /// as page N's cursor is known, while the consumer still works on page N.
+    /// Pages still arrive in order and errors in their place; memory holds at
+    /// most this many pages more.
+    pub fn lookahead(mut self, pages: usize) -> Self {
+        self.lookahead = pages;
+        self
+    }
+
+    /// How many requests an offset or page-number walk may have in flight once
+    /// its end is known from the first page (a `total` or `total_pages`; default
+    /// 4, 1 turns it off). Pages are delivered in order, no request is sent past
+    /// the end, and a short page falls back to one request at a time.
+    pub fn concurrency(mut self, requests: usize) -> Self {
+        self.concurrency = requests.max(1);
+        self
     }
 
     /// How failed page requests are retried (see [`RetryPolicy`]; retries are
@@ -155,23 +180,9 @@ impl<P: Paginated + Send + 'static> Paginator<P> {
             Ok(template) => {
                 let start = self.resume.unwrap_or_else(|| Checkpoint::new(template.start().clone()));
                 let walk = Walk::new(P::SPEC, &self.options, template.page_size(), start);
-                Engine {
-                    fetcher,
-                    template: Some(template),
-                    walk: Some(walk),
-                    in_flight: None,
-                    pending: None,
-                    seen_keys: P::SPEC.dedup.then(HashSet::new),
-                }
+                Engine::new(Walker::new(fetcher, template, walk, self.concurrency), self.lookahead)
             }
-            Err(e) => Engine {
-                fetcher,
-                template: None,
-                walk: None,
-                in_flight: None,
-                pending: Some(e),
-                seen_keys: None,
-            },
+            Err(e) => Engine::failed(e),
         }
     }
 
@@ -206,105 +217,6 @@ impl<P: Paginated + Send + 'static> Paginator<P> {
     }
 }
 
-/// The shared state of both streams: the template, the walk and the request in flight.
-struct Engine<P> {
-    fetcher: Arc<Fetcher>,
-    template: Option<RequestTemplate>,
-    walk: Option<Walk>,
-    /// The request in flight, with the checkpoint it started from.
-    in_flight: Option<(Checkpoint, PageFuture<P>)>,
-    /// An error to report once the page before it has been delivered.
-    pending: Option<Error>,
-    /// The `dedup_by` keys delivered so far, when the declaration has one.
-    seen_keys: Option<HashSet<u128>>,
-}
-
-impl<P: Paginated + Send + 'static> Engine<P> {
-    /// The next page and the checkpoint its request started from.
-    fn poll_page(&mut self, cx: &mut Context<'_>) -> Poll<Option<Result<(P, Checkpoint), Error>>> {
-        if let Some(e) = self.pending.take() {
-            self.walk = None;
-            return Poll::Ready(Some(Err(e)));
-        }
-        let (Some(walk), Some(template)) = (self.walk.as_mut(), self.template.as_ref()) else {
-            return Poll::Ready(None);
-        };
-        if self.in_flight.is_none() {
-            let Some(next) = walk.next() else {
-                return Poll::Ready(None);
-            };
-            let request = template.build(&next.position);
-            let future = fetch(self.fetcher.clone(), request, next.pages_before + 1);
-            self.in_flight = Some((next.clone(), future));
-        }
-        let (sent, future) = self.in_flight.as_mut().expect("set above");
-        let result = ready!(future.as_mut().poll(cx));
-        let sent = sent.clone();
-        self.in_flight = None;
-        let page_number = sent.pages_before + 1;
-        let Fetched { mut page, fingerprint } = match result {
-            Ok(fetched) => fetched,
-            Err(kind) => {
-                self.walk = None;
-                return Poll::Ready(Some(Err(Error::new(kind, Some(page_number), Some(sent)))));
-            }
-        };
-        let received = page.items().len() as u64;
-        match walk.record(&sent.position, &page.signals(), received, fingerprint) {
-            Ok(Delivery::Deliver) => {
-                self.dedup(&mut page);
-                Poll::Ready(Some(Ok((page, sent))))
-            }
-            Ok(Delivery::Discard) => Poll::Ready(None),
-            Err(ErrorKind::DuplicatePage) => {
-                self.walk = None;
-                Poll::Ready(Some(Err(Error::new(ErrorKind::DuplicatePage, Some(page_number), Some(sent)))))
-            }
-            Err(kind) => {
-                // The page itself is new: deliver it, then report why the walk cannot go on.
-                let checkpoint = Checkpoint {
-                    position: kind_position(&kind).unwrap_or_else(|| sent.position.clone()),
-                    skip_items: 0,
-                    pages_before: walk.pages(),
-                    items_delivered: 0,
-                    items_received: sent.items_received + received,
-                    total: walk.total(),
-                };
-                self.pending = Some(Error::new(kind, Some(page_number + 1), Some(checkpoint)));
-                self.dedup(&mut page);
-                Poll::Ready(Some(Ok((page, sent))))
-            }
-        }
-    }
-
-    /// Drops the items whose `dedup_by` key was delivered before.
-    fn dedup(&mut self, page: &mut P) {
-        if let Some(seen) = self.seen_keys.as_mut() {
-            page.items_mut().retain(|item| P::item_key(item).is_none_or(|key| seen.insert(key)));
-        }
-    }
-
-    fn retries(&self) -> u64 {
-        self.fetcher.retries.load(Ordering::Relaxed)
-    }
-
-    fn stop(&mut self, reason: StopReason) {
-        if let Some(walk) = self.walk.as_mut() {
-            walk.stop(reason);
-        }
-        self.in_flight = None;
-    }
-}
-
-/// Where a walk-level error leaves the walk: the position it refused to go to.
-fn kind_position(kind: &ErrorKind) -> Option<crate::checkpoint::Position> {
-    match kind {
-        ErrorKind::Loop { cursor } => Some(crate::checkpoint::Position::Cursor(cursor.clone())),
-        ErrorKind::MaxOffset { next_offset, .. } => Some(crate::checkpoint::Position::Offset(*next_offset)),
-        _ => None,
-    }
-}
-
 /// A stream of pages; see [`Paginator::pages`].
 ///
 /// With `max_items`, no page is requested once that many items were received,
@@ -316,17 +228,17 @@ pub struct Pages<P> {
 impl<P: Paginated + Send + 'static> Pages<P> {
     /// Where to resume after the pages delivered so far; `None` once the walk is over.
     pub fn checkpoint(&self) -> Option<Checkpoint> {
-        self.engine.walk.as_ref()?.next().cloned()
+        self.engine.next().cloned()
     }
 
     /// Why the walk ended, once it ended normally.
     pub fn stop_reason(&self) -> Option<StopReason> {
-        self.engine.walk.as_ref()?.stopped()
+        self.engine.stopped()
     }
 
     /// The item total the API reported, if it reports one.
     pub fn total(&self) -> Option<u64> {
-        self.engine.walk.as_ref()?.total()
+        self.engine.total()
     }
 
     /// How many times a page request was retried so far.
@@ -383,7 +295,7 @@ impl<P: Paginated + Send + 'static> Items<P> {
                 cp.skip_items += (initial - self.buffer.len()) as u64;
                 cp
             }
-            _ => self.engine.walk.as_ref()?.next()?.clone(),
+            _ => self.engine.next()?.clone(),
         };
         cp.items_delivered = self.delivered_before + self.delivered;
         Some(cp)
@@ -396,12 +308,12 @@ impl<P: Paginated + Send + 'static> Items<P> {
 
     /// Why the walk ended, once it ended normally.
     pub fn stop_reason(&self) -> Option<StopReason> {
-        self.engine.walk.as_ref()?.stopped()
+        self.engine.stopped()
     }
 
     /// The item total the API reported, if it reports one.
     pub fn total(&self) -> Option<u64> {
-        self.engine.walk.as_ref()?.total()
+        self.engine.total()
     }
 
     /// How many times a page request was retried so far.

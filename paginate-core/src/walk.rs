@@ -81,12 +81,20 @@ pub(crate) struct Walk {
     on_loop: LoopPolicy,
     /// The fingerprint of the previous page's body (offset and page styles).
     last_fingerprint: Option<u64>,
+    /// The page count the API reported, once it reported one.
+    total_pages: Option<u64>,
+    /// The item count of the last page.
+    last_received: Option<u64>,
+    /// Items received before this walk started (from a resumed checkpoint);
+    /// `max_items` counts from here.
+    items_at_start: u64,
 }
 
 impl Walk {
     /// A walk that starts at `start`; `page_size` is the effective page size
     /// (from the options, the request or the declaration).
     pub fn new(spec: Spec, options: &Options, page_size: Option<u64>, start: Checkpoint) -> Walk {
+        let items_at_start = start.items_received;
         let mut seen = HashSet::new();
         if let Position::Cursor(c) = &start.position {
             seen.insert(c.clone());
@@ -105,6 +113,9 @@ impl Walk {
             seen,
             on_loop: options.on_loop,
             last_fingerprint: None,
+            total_pages: None,
+            last_received: None,
+            items_at_start,
         }
     }
 
@@ -126,6 +137,43 @@ impl Walk {
     /// The item total the API reported, if any.
     pub fn total(&self) -> Option<u64> {
         self.total
+    }
+
+    /// The declaration this walk follows.
+    pub fn spec(&self) -> &Spec {
+        &self.spec
+    }
+
+    /// The page count the API reported, if any.
+    pub fn total_pages(&self) -> Option<u64> {
+        self.total_pages
+    }
+
+    /// Ends the walk after an error: no next request, and no stop reason.
+    pub fn halt(&mut self) {
+        self.next = None;
+    }
+
+    /// How many more pages the limits allow, if a limit is set.
+    pub fn pages_left(&self) -> Option<u64> {
+        let by_pages = self.max_pages.map(|max| max.saturating_sub(self.pages));
+        let by_items = self.max_items.zip(self.page_size).map(|(max, size)| {
+            max.saturating_sub(self.items_received - self.items_at_start).div_ceil(size.max(1))
+        });
+        match (by_pages, by_items) {
+            (Some(a), Some(b)) => Some(a.min(b)),
+            (a, b) => a.or(b),
+        }
+    }
+
+    /// Whether the last page was a full page of `size` items.
+    pub fn pages_were_full(&self, size: u64) -> bool {
+        self.last_received == Some(size)
+    }
+
+    /// Whether the API accepts `offset` (`max_offset`).
+    pub fn offset_allowed(&self, offset: u64) -> bool {
+        self.max_offset.is_none_or(|max| offset <= max)
     }
 
     /// Ends the walk without a further request (a limit reached by the consumer).
@@ -151,8 +199,12 @@ impl Walk {
         }
         self.pages += 1;
         self.items_received += received;
+        self.last_received = Some(received);
         if let Some(total) = signals.total {
             self.total = Some(total);
+        }
+        if let Some(total_pages) = signals.total_pages {
+            self.total_pages = Some(total_pages);
         }
         if let Some(reason) = self.stop_reason(sent, signals, received) {
             self.stop(reason);
@@ -254,7 +306,7 @@ impl Walk {
         if self.max_pages.is_some_and(|max| self.pages >= max) {
             return Some(StopReason::MaxPages);
         }
-        if self.max_items.is_some_and(|max| self.items_received >= max) {
+        if self.max_items.is_some_and(|max| self.items_received - self.items_at_start >= max) {
             return Some(StopReason::MaxItems);
         }
         None

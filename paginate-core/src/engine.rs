@@ -1,0 +1,395 @@
+//! The page producer behind both streams: the walker that sends requests
+//! (one at a time, or several in flight when the end of an offset or page walk
+//! is known), and the optional lookahead driver that runs it ahead of the
+//! consumer on a task, a bounded number of pages ahead.
+
+use std::collections::{HashSet, VecDeque};
+use std::future::{Future, poll_fn};
+use std::pin::Pin;
+use std::sync::Arc;
+use std::sync::atomic::Ordering;
+use std::task::{Context, Poll, ready};
+
+use tokio::sync::mpsc;
+use tokio::task::JoinHandle;
+
+use crate::checkpoint::{Checkpoint, Position};
+use crate::error::{Error, ErrorKind};
+use crate::fetch::{Fetched, Fetcher, PageFuture, fetch};
+use crate::request::RequestTemplate;
+use crate::spec::{Paginated, Style};
+use crate::walk::{Delivery, StopReason, Walk};
+
+/// A page handed to a stream, with the walk's state right after it.
+pub(crate) struct Delivered<P> {
+    pub page: P,
+    /// The checkpoint the page's request was sent from.
+    pub sent: Checkpoint,
+    /// Where the walk goes next; `None` once it is over.
+    pub next: Option<Checkpoint>,
+    pub stopped: Option<StopReason>,
+    pub total: Option<u64>,
+}
+
+/// What the walker produces next.
+pub(crate) enum Step<P> {
+    Page(Delivered<P>),
+    /// The walk is over, normally (with the reason) or after an error.
+    End(Option<StopReason>),
+    Failed(Error),
+}
+
+/// A spawned page request, aborted when dropped (a dropped stream leaves no task behind).
+struct Spawned<P>(JoinHandle<Result<Fetched<P>, ErrorKind>>);
+
+impl<P> Drop for Spawned<P> {
+    fn drop(&mut self) {
+        self.0.abort();
+    }
+}
+
+/// A request in flight.
+enum Request<P> {
+    Local(PageFuture<P>),
+    Spawned(Spawned<P>),
+}
+
+impl<P> Request<P> {
+    fn poll(&mut self, cx: &mut Context<'_>) -> Poll<Result<Fetched<P>, ErrorKind>> {
+        match self {
+            Request::Local(future) => future.as_mut().poll(cx),
+            Request::Spawned(task) => Pin::new(&mut task.0).poll(cx).map(|joined| match joined {
+                Ok(result) => result,
+                // The task only ends early when it panicked (aborts happen on drop).
+                Err(e) => std::panic::resume_unwind(e.into_panic()),
+            }),
+        }
+    }
+}
+
+/// Sends the page requests of one walk, in order.
+pub(crate) struct Walker<P> {
+    fetcher: Arc<Fetcher>,
+    template: RequestTemplate,
+    walk: Walk,
+    /// Requests in flight, oldest first, with the position each one carries.
+    in_flight: VecDeque<(Position, Request<P>)>,
+    /// Positions planned ahead (the end of the walk is known), not sent yet.
+    plan: VecDeque<Position>,
+    /// An error to report once the page before it has been delivered.
+    pending: Option<Error>,
+    /// The `dedup_by` keys delivered so far, when the declaration has one.
+    seen_keys: Option<HashSet<u128>>,
+    /// How many requests may be in flight at once (offset and page styles).
+    concurrency: usize,
+}
+
+impl<P: Paginated + Send + 'static> Walker<P> {
+    pub fn new(
+        fetcher: Arc<Fetcher>,
+        template: RequestTemplate,
+        walk: Walk,
+        concurrency: usize,
+    ) -> Walker<P> {
+        Walker {
+            fetcher,
+            template,
+            walk,
+            in_flight: VecDeque::new(),
+            plan: VecDeque::new(),
+            pending: None,
+            seen_keys: P::SPEC.dedup.then(HashSet::new),
+            concurrency: concurrency.max(1),
+        }
+    }
+
+    pub fn next(&self) -> Option<&Checkpoint> {
+        self.walk.next()
+    }
+
+    fn send(&self, position: &Position, page: u64) -> Request<P> {
+        let request = self.template.build(position);
+        let future = fetch(self.fetcher.clone(), request, page);
+        if self.concurrency > 1 {
+            Request::Spawned(Spawned(tokio::spawn(future)))
+        } else {
+            Request::Local(future)
+        }
+    }
+
+    /// Keeps up to `concurrency` planned requests in flight.
+    fn fill(&mut self) {
+        if self.in_flight.is_empty()
+            && let Some(next) = self.walk.next()
+        {
+            let request = self.send(&next.position, next.pages_before + 1);
+            self.in_flight.push_back((next.position.clone(), request));
+        }
+        let Some(next) = self.walk.next() else { return };
+        let first_page = next.pages_before + 1;
+        while self.in_flight.len() < self.concurrency
+            && let Some(position) = self.plan.pop_front()
+        {
+            let page = first_page + self.in_flight.len() as u64;
+            let request = self.send(&position, page);
+            self.in_flight.push_back((position, request));
+        }
+    }
+
+    /// The next page, in order.
+    pub fn poll_page(&mut self, cx: &mut Context<'_>) -> Poll<Step<P>> {
+        if let Some(e) = self.pending.take() {
+            self.stop_after_error();
+            return Poll::Ready(Step::Failed(e));
+        }
+        self.fill();
+        let Some((position, request)) = self.in_flight.front_mut() else {
+            return Poll::Ready(Step::End(self.walk.stopped()));
+        };
+        let result = ready!(request.poll(cx));
+        let sent_position = position.clone();
+        self.in_flight.pop_front();
+        let sent = self.walk.next().cloned().expect("a request in flight means the walk goes on");
+        debug_assert_eq!(sent.position, sent_position);
+        let page_number = sent.pages_before + 1;
+        let Fetched { mut page, fingerprint } = match result {
+            Ok(fetched) => fetched,
+            Err(kind) => {
+                self.stop_after_error();
+                return Poll::Ready(Step::Failed(Error::new(kind, Some(page_number), Some(sent))));
+            }
+        };
+        let received = page.items().len() as u64;
+        let recorded = self.walk.record(&sent.position, &page.signals(), received, fingerprint);
+        match recorded {
+            Ok(Delivery::Deliver) => {}
+            Ok(Delivery::Discard) => {
+                self.in_flight.clear();
+                self.plan.clear();
+                return Poll::Ready(Step::End(self.walk.stopped()));
+            }
+            Err(ErrorKind::DuplicatePage) => {
+                self.stop_after_error();
+                let error = Error::new(ErrorKind::DuplicatePage, Some(page_number), Some(sent));
+                return Poll::Ready(Step::Failed(error));
+            }
+            Err(kind) => {
+                // The page itself is new: deliver it, then say why the walk cannot go on.
+                let checkpoint = Checkpoint {
+                    position: refused_position(&kind).unwrap_or_else(|| sent.position.clone()),
+                    skip_items: 0,
+                    pages_before: self.walk.pages(),
+                    items_delivered: 0,
+                    items_received: sent.items_received + received,
+                    total: self.walk.total(),
+                };
+                self.pending = Some(Error::new(kind, Some(page_number + 1), Some(checkpoint)));
+            }
+        }
+        self.follow_plan();
+        if let Some(seen) = self.seen_keys.as_mut() {
+            page.items_mut().retain(|item| P::item_key(item).is_none_or(|key| seen.insert(key)));
+        }
+        Poll::Ready(Step::Page(Delivered {
+            page,
+            sent,
+            next: self.walk.next().cloned(),
+            stopped: self.walk.stopped(),
+            total: self.walk.total(),
+        }))
+    }
+
+    /// After a page: keep the requests in flight if the walk goes where they
+    /// went, or drop them (a short page moved the offset, a stop signal came).
+    fn follow_plan(&mut self) {
+        let expected = self.walk.next().map(|next| &next.position);
+        if self.in_flight.front().map(|(position, _)| position) != expected {
+            self.in_flight.clear();
+            self.plan.clear();
+        }
+        if self.concurrency > 1 && self.in_flight.is_empty() && self.plan.is_empty() {
+            self.plan = self.walk.plan(self.template.page_size()).into();
+            // The first planned position is the next request, sent by `fill`.
+            self.plan.pop_front();
+        }
+    }
+
+    fn stop_after_error(&mut self) {
+        self.walk.halt();
+        self.in_flight.clear();
+        self.plan.clear();
+    }
+}
+
+/// Where a walk-level error leaves the walk: the position it refused to go to.
+fn refused_position(kind: &ErrorKind) -> Option<Position> {
+    match kind {
+        ErrorKind::Loop { cursor } => Some(Position::Cursor(cursor.clone())),
+        ErrorKind::MaxOffset { next_offset, .. } => Some(Position::Offset(*next_offset)),
+        _ => None,
+    }
+}
+
+/// What a stream pulls pages from: the walker itself, or a lookahead task
+/// running it ahead, a bounded number of pages ahead.
+pub(crate) struct Engine<P> {
+    source: Source<P>,
+    /// The walk's state after the last page handed out.
+    next: Option<Checkpoint>,
+    stopped: Option<StopReason>,
+    total: Option<u64>,
+    fetcher: Option<Arc<Fetcher>>,
+}
+
+enum Source<P> {
+    /// Not started: the walker and how many pages it may run ahead.
+    Ready(Box<Walker<P>>, usize),
+    Inline(Box<Walker<P>>),
+    /// Pages from the lookahead task; dropping `_task` aborts it.
+    Driven {
+        rx: mpsc::Receiver<Step<P>>,
+        _task: Driver,
+    },
+    /// A setup error to report, then nothing.
+    Failed(Option<Error>),
+    Done,
+}
+
+/// The lookahead task, aborted when the stream is dropped.
+pub(crate) struct Driver(JoinHandle<()>);
+
+impl Drop for Driver {
+    fn drop(&mut self) {
+        self.0.abort();
+    }
+}
+
+impl<P: Paginated + Send + 'static> Engine<P> {
+    pub fn new(walker: Walker<P>, lookahead: usize) -> Engine<P> {
+        let next = walker.next().cloned();
+        let fetcher = Some(walker.fetcher.clone());
+        Engine {
+            source: Source::Ready(Box::new(walker), lookahead),
+            next,
+            stopped: None,
+            total: None,
+            fetcher,
+        }
+    }
+
+    pub fn failed(error: Error) -> Engine<P> {
+        Engine { source: Source::Failed(Some(error)), next: None, stopped: None, total: None, fetcher: None }
+    }
+
+    pub fn poll_page(&mut self, cx: &mut Context<'_>) -> Poll<Option<Result<(P, Checkpoint), Error>>> {
+        if let Source::Ready(..) = self.source {
+            let Source::Ready(walker, lookahead) = std::mem::replace(&mut self.source, Source::Done) else {
+                unreachable!()
+            };
+            self.source = if lookahead == 0 { Source::Inline(walker) } else { drive(walker, lookahead) };
+        }
+        let step = match &mut self.source {
+            Source::Inline(walker) => ready!(walker.poll_page(cx)),
+            // A closed channel means the task ended after its last step.
+            Source::Driven { rx, .. } => ready!(rx.poll_recv(cx)).unwrap_or(Step::End(None)),
+            Source::Failed(error) => error.take().map_or(Step::End(None), Step::Failed),
+            Source::Ready(..) | Source::Done => Step::End(None),
+        };
+        match step {
+            Step::Page(delivered) => {
+                self.next = delivered.next;
+                self.stopped = delivered.stopped;
+                self.total = delivered.total.or(self.total);
+                Poll::Ready(Some(Ok((delivered.page, delivered.sent))))
+            }
+            Step::Failed(error) => {
+                self.finish();
+                Poll::Ready(Some(Err(error)))
+            }
+            Step::End(reason) => {
+                self.finish();
+                self.stopped = reason.or(self.stopped);
+                Poll::Ready(None)
+            }
+        }
+    }
+
+    fn finish(&mut self) {
+        self.source = Source::Done;
+        self.next = None;
+    }
+
+    /// Ends the walk from the consumer's side (a limit reached); drops every
+    /// request in flight and the lookahead task.
+    pub fn stop(&mut self, reason: StopReason) {
+        self.finish();
+        self.stopped.get_or_insert(reason);
+    }
+
+    pub fn next(&self) -> Option<&Checkpoint> {
+        self.next.as_ref()
+    }
+
+    pub fn stopped(&self) -> Option<StopReason> {
+        self.stopped
+    }
+
+    pub fn total(&self) -> Option<u64> {
+        self.total
+    }
+
+    pub fn retries(&self) -> u64 {
+        self.fetcher.as_ref().map_or(0, |f| f.retries.load(Ordering::Relaxed))
+    }
+}
+
+/// Runs `walker` on a task, at most `lookahead` pages ahead of the consumer.
+fn drive<P: Paginated + Send + 'static>(mut walker: Box<Walker<P>>, lookahead: usize) -> Source<P> {
+    let (tx, rx) = mpsc::channel(lookahead);
+    let task = tokio::spawn(async move {
+        // A slot first, then the request: at most `lookahead` pages wait for
+        // the consumer, and nothing is fetched for a consumer that is gone.
+        while let Ok(slot) = tx.reserve().await {
+            let step = poll_fn(|cx| walker.poll_page(cx)).await;
+            let last = !matches!(step, Step::Page(_));
+            slot.send(step);
+            if last {
+                break;
+            }
+        }
+    });
+    Source::Driven { rx, _task: Driver(task) }
+}
+
+impl Walk {
+    /// The positions of every page left, when the end is known from a
+    /// reported total (offset style) or page count (page style) and the pages
+    /// so far were full; empty otherwise. Never goes past the end or a limit.
+    pub(crate) fn plan(&self, page_size: Option<u64>) -> Vec<Position> {
+        let Some(next) = self.next() else { return Vec::new() };
+        let mut positions = Vec::new();
+        let budget = self.pages_left().unwrap_or(u64::MAX);
+        match (&next.position, self.spec().style) {
+            (Position::Offset(start), Style::Offset) => {
+                let (Some(total), Some(size)) = (self.total(), page_size) else { return positions };
+                if !self.pages_were_full(size) {
+                    return positions;
+                }
+                let mut offset = *start;
+                while offset < total && (positions.len() as u64) < budget && self.offset_allowed(offset) {
+                    positions.push(Position::Offset(offset));
+                    offset += size;
+                }
+            }
+            (Position::Page(start), Style::Page) => {
+                let Some(total_pages) = self.total_pages() else { return positions };
+                let last = self.spec().first_page + total_pages;
+                positions.extend(
+                    (*start..last).take(usize::try_from(budget).unwrap_or(usize::MAX)).map(Position::Page),
+                );
+            }
+            _ => {}
+        }
+        positions
+    }
+}
