@@ -41,6 +41,7 @@
 mod attio;
 mod close;
 mod data;
+pub mod faults;
 mod intercom;
 mod paging;
 mod server;

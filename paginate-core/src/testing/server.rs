@@ -1,16 +1,19 @@
 //! A recording HTTP/1 server on loopback: every request is kept, in order,
 //! and answered by a plain function.
 
-use std::convert::Infallible;
 use std::fmt;
+use std::future::Future;
+use std::io;
 use std::net::SocketAddr;
 use std::panic::{AssertUnwindSafe, catch_unwind};
+use std::pin::Pin;
 use std::sync::{Arc, Mutex, PoisonError};
+use std::task::{Context, Poll};
 use std::time::Duration;
 
 use bytes::Bytes;
-use http_body_util::{BodyExt, Full};
-use hyper::body::Incoming;
+use http_body_util::BodyExt;
+use hyper::body::{Body, Frame, Incoming, SizeHint};
 use hyper::server::conn::http1;
 use hyper::service::service_fn;
 use hyper::{Request, Response, StatusCode};
@@ -18,6 +21,7 @@ use hyper_util::rt::TokioIo;
 use serde_json::Value;
 use tokio::net::TcpListener;
 use tokio::task::{JoinHandle, JoinSet};
+use tokio::time::Sleep;
 
 /// The function that answers every request of a [`MockServer`].
 type Handler = dyn Fn(&RecordedRequest) -> MockResponse + Send + Sync;
@@ -124,7 +128,8 @@ async fn accept_connections(
         connections.spawn(async move {
             let service =
                 service_fn(move |request| answer(request, Arc::clone(&handler), Arc::clone(&journal)));
-            // A client that hangs up mid-request is not an error worth reporting.
+            // A client that hangs up mid-request is not an error worth reporting, and
+            // neither is a connection closed on purpose (`MockResponse::reset`, `truncated`).
             let _ =
                 http1::Builder::new().keep_alive(true).serve_connection(TokioIo::new(stream), service).await;
         });
@@ -135,7 +140,7 @@ async fn answer(
     request: Request<Incoming>,
     handler: Arc<Handler>,
     journal: Arc<Mutex<Vec<RecordedRequest>>>,
-) -> Result<Response<Full<Bytes>>, Infallible> {
+) -> Result<Response<WireBody>, io::Error> {
     let (parts, body) = request.into_parts();
     let body = match body.collect().await {
         Ok(collected) => collected.to_bytes().to_vec(),
@@ -165,6 +170,10 @@ async fn answer(
     });
     if let Some(delay) = reply.delay {
         tokio::time::sleep(delay).await;
+    }
+    if reply.cut == Cut::Reset {
+        // An error from the service makes hyper close the connection without answering.
+        return Err(io::Error::new(io::ErrorKind::ConnectionReset, "mock response: reset"));
     }
     Ok(reply.into_hyper())
 }
@@ -224,6 +233,20 @@ pub struct MockResponse {
     /// How long the server waits before answering, to test timeouts and
     /// concurrency.
     pub delay: Option<Duration>,
+    /// Whether the response is cut short on the wire ([`MockResponse::reset`],
+    /// [`MockResponse::truncated`]).
+    cut: Cut,
+}
+
+/// How much of a [`MockResponse`] reaches the wire.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Cut {
+    /// All of it, and the connection stays open for the next request.
+    None,
+    /// The headers and the first `sent` bytes of the body, then the connection closes.
+    Body { sent: usize },
+    /// Nothing: the connection closes once the request is read.
+    Reset,
 }
 
 impl MockResponse {
@@ -241,6 +264,7 @@ impl MockResponse {
             headers: vec![("content-type".to_owned(), "application/json".to_owned())],
             body: value.to_string().into_bytes(),
             delay: None,
+            cut: Cut::None,
         }
     }
 
@@ -251,6 +275,7 @@ impl MockResponse {
             headers: vec![("content-type".to_owned(), "text/plain; charset=utf-8".to_owned())],
             body: body.as_bytes().to_vec(),
             delay: None,
+            cut: Cut::None,
         }
     }
 
@@ -266,8 +291,59 @@ impl MockResponse {
         self
     }
 
-    fn into_hyper(self) -> Response<Full<Bytes>> {
-        let mut response = Response::new(Full::new(Bytes::from(self.body)));
+    /// No answer at all: the server reads the request, then closes the
+    /// connection without sending a byte, as a crashed server or a dropped
+    /// connection would. The client sees a connection error.
+    ///
+    /// ```
+    /// # use paginate_core::testing::MockResponse;
+    /// let hang_up = MockResponse::reset();
+    /// assert!(hang_up.is_reset());
+    /// ```
+    pub fn reset() -> Self {
+        MockResponse { cut: Cut::Reset, ..MockResponse::text(500, "") }
+    }
+
+    /// Cuts the body short: the status and the headers go out with a
+    /// `Content-Length` announcing the whole body (at least one byte more than
+    /// is sent), then only the first `sent` bytes of the body, then the
+    /// connection closes. The client sees an error while reading the body.
+    ///
+    /// ```
+    /// # use paginate_core::testing::MockResponse;
+    /// let cut = MockResponse::json(serde_json::json!({"data": [1, 2, 3]})).truncated(5);
+    /// assert_eq!(cut.truncated_at(), Some(5));
+    /// ```
+    pub fn truncated(mut self, sent: usize) -> Self {
+        self.cut = Cut::Body { sent };
+        self
+    }
+
+    /// Whether this response is [`reset`](MockResponse::reset) (never sent).
+    pub fn is_reset(&self) -> bool {
+        self.cut == Cut::Reset
+    }
+
+    /// How many body bytes a [`truncated`](MockResponse::truncated) response
+    /// sends before closing; `None` for a response sent in full.
+    pub fn truncated_at(&self) -> Option<usize> {
+        match self.cut {
+            Cut::Body { sent } => Some(sent.min(self.body.len())),
+            Cut::None | Cut::Reset => None,
+        }
+    }
+
+    fn into_hyper(self) -> Response<WireBody> {
+        let declared = match self.cut {
+            Cut::Body { sent } => Some(self.body.len().max(sent.saturating_add(1))),
+            Cut::None | Cut::Reset => None,
+        };
+        let mut body = self.body;
+        if let Cut::Body { sent } = self.cut {
+            body.truncate(sent);
+        }
+        let mut response =
+            Response::new(WireBody { data: Some(Bytes::from(body)), cut: declared.is_some(), closing: None });
         *response.status_mut() =
             StatusCode::from_u16(self.status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
         for (name, value) in self.headers {
@@ -280,6 +356,57 @@ impl MockResponse {
                 response.headers_mut().append(name, value);
             }
         }
+        if let Some(length) = declared {
+            // The whole length, so the client notices the missing bytes.
+            response.headers_mut().insert(hyper::header::CONTENT_LENGTH, length.into());
+        }
         response
+    }
+}
+
+/// A response body: the bytes, then the end of the stream, or, for a
+/// truncated response, a short pause (so hyper flushes what was sent) and an
+/// error that makes hyper close the connection.
+struct WireBody {
+    data: Option<Bytes>,
+    cut: bool,
+    closing: Option<Pin<Box<Sleep>>>,
+}
+
+impl Body for WireBody {
+    type Data = Bytes;
+    type Error = io::Error;
+
+    fn poll_frame(
+        mut self: Pin<&mut Self>,
+        cx: &mut Context<'_>,
+    ) -> Poll<Option<Result<Frame<Bytes>, io::Error>>> {
+        if let Some(data) = self.data.take().filter(|data| !data.is_empty()) {
+            return Poll::Ready(Some(Ok(Frame::data(data))));
+        }
+        if !self.cut {
+            return Poll::Ready(None);
+        }
+        let closing =
+            self.closing.get_or_insert_with(|| Box::pin(tokio::time::sleep(Duration::from_millis(5))));
+        match closing.as_mut().poll(cx) {
+            Poll::Pending => Poll::Pending,
+            Poll::Ready(()) => Poll::Ready(Some(Err(io::Error::new(
+                io::ErrorKind::ConnectionAborted,
+                "mock response: body truncated",
+            )))),
+        }
+    }
+
+    fn is_end_stream(&self) -> bool {
+        !self.cut && self.data.as_ref().is_none_or(Bytes::is_empty)
+    }
+
+    fn size_hint(&self) -> SizeHint {
+        match (&self.data, self.cut) {
+            (_, true) => SizeHint::default(),
+            (Some(data), false) => SizeHint::with_exact(data.len() as u64),
+            (None, false) => SizeHint::with_exact(0),
+        }
     }
 }
