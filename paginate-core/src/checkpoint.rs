@@ -17,6 +17,8 @@ pub enum Position {
     Offset(u64),
     /// A page number (page style).
     Page(u64),
+    /// The absolute URL of the next page (link style).
+    Url(String),
 }
 
 /// A serializable snapshot of a walk: the request to send next and how many

@@ -6,7 +6,9 @@ use std::fmt;
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
-/// An opaque next-page token read from a response: a string or a number.
+/// An opaque next-page token read from a response: a string, a number, or any
+/// other JSON value (Elasticsearch's `search_after` takes the last hit's `sort`
+/// array).
 ///
 /// A cursor is never empty: an absent, null or empty value means "no next page"
 /// and is represented by `None` instead. The value is kept exactly as the server
@@ -21,6 +23,31 @@ enum CursorRepr {
     Text(String),
     Int(i64),
     UInt(u64),
+    /// An array or object, kept as its JSON text (so it can be hashed for
+    /// loop detection and compared exactly).
+    Json(JsonText),
+}
+
+/// JSON text that (de)serializes as the JSON value it holds.
+#[derive(Clone, PartialEq, Eq, Hash)]
+struct JsonText(String);
+
+impl Serialize for JsonText {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let value: Value = serde_json::from_str(&self.0).map_err(serde::ser::Error::custom)?;
+        value.serialize(serializer)
+    }
+}
+
+impl<'de> Deserialize<'de> for JsonText {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let value = Value::deserialize(deserializer)?;
+        if value.is_null() {
+            Err(serde::de::Error::custom("a cursor is never null"))
+        } else {
+            Ok(JsonText(value.to_string()))
+        }
+    }
 }
 
 impl Cursor {
@@ -35,10 +62,17 @@ impl Cursor {
         Cursor(CursorRepr::Int(n))
     }
 
-    /// The cursor as text, as it is sent in a query string (before encoding).
+    /// A cursor holding any JSON value; `None` for null and the empty string.
+    pub fn json(value: Value) -> Option<Cursor> {
+        value.to_cursor()
+    }
+
+    /// The cursor as text, as it is sent in a query string or a header
+    /// (before encoding): a string as it is, anything else as JSON.
     pub fn as_text(&self) -> Cow<'_, str> {
         match &self.0 {
             CursorRepr::Text(s) => Cow::Borrowed(s),
+            CursorRepr::Json(JsonText(s)) => Cow::Borrowed(s),
             CursorRepr::Int(n) => Cow::Owned(n.to_string()),
             CursorRepr::UInt(n) => Cow::Owned(n.to_string()),
         }
@@ -51,6 +85,7 @@ impl Cursor {
             CursorRepr::Text(s) => Value::String(s.clone()),
             CursorRepr::Int(n) => Value::from(*n),
             CursorRepr::UInt(n) => Value::from(*n),
+            CursorRepr::Json(JsonText(s)) => serde_json::from_str(s).expect("kept as valid JSON"),
         }
     }
 }
@@ -61,6 +96,7 @@ impl fmt::Debug for Cursor {
             CursorRepr::Text(s) => fmt::Debug::fmt(s, f),
             CursorRepr::Int(n) => fmt::Debug::fmt(n, f),
             CursorRepr::UInt(n) => fmt::Debug::fmt(n, f),
+            CursorRepr::Json(JsonText(s)) => f.write_str(s),
         }
     }
 }
@@ -133,11 +169,22 @@ impl CursorValue for Value {
     fn to_cursor(&self) -> Option<Cursor> {
         match self {
             Value::String(s) => Cursor::text(s.as_str()),
-            Value::Number(n) => {
-                n.as_i64().map(Cursor::int).or_else(|| n.as_u64().map(|u| Cursor(CursorRepr::UInt(u))))
-            }
-            _ => None,
+            Value::Number(n) => n
+                .as_i64()
+                .map(Cursor::int)
+                .or_else(|| n.as_u64().map(|u| Cursor(CursorRepr::UInt(u))))
+                .or_else(|| Some(Cursor(CursorRepr::Json(JsonText(n.to_string()))))),
+            Value::Array(a) if a.is_empty() => None,
+            Value::Array(_) | Value::Object(_) => Some(Cursor(CursorRepr::Json(JsonText(self.to_string())))),
+            Value::Null | Value::Bool(_) => None,
         }
+    }
+}
+
+/// A JSON array, such as Elasticsearch's `sort` values; an empty one is no cursor.
+impl CursorValue for Vec<Value> {
+    fn to_cursor(&self) -> Option<Cursor> {
+        (!self.is_empty()).then(|| Cursor(CursorRepr::Json(JsonText(Value::from(self.clone()).to_string()))))
     }
 }
 
@@ -260,8 +307,22 @@ mod tests {
     }
 
     #[test]
+    fn json_cursors_keep_their_shape() {
+        let sort = vec![Value::from(1_700_000_000), Value::from("doc#7")];
+        let c = sort.to_cursor().unwrap();
+        assert_eq!(c.to_json(), Value::from(sort.clone()));
+        assert_eq!(c.as_text(), r#"[1700000000,"doc#7"]"#);
+        assert_eq!(Vec::<Value>::new().to_cursor(), None);
+        assert_eq!(serde_json::json!({"k": 1}).to_cursor().unwrap().to_json(), serde_json::json!({"k": 1}));
+    }
+
+    #[test]
     fn cursor_round_trips_through_serde() {
-        for c in [Cursor::text("a+b/c=\n").unwrap(), Cursor::int(-3)] {
+        for c in [
+            Cursor::text("a+b/c=\n").unwrap(),
+            Cursor::int(-3),
+            Cursor::json(serde_json::json!([1, "x"])).unwrap(),
+        ] {
             let json = serde_json::to_string(&c).unwrap();
             assert_eq!(serde_json::from_str::<Cursor>(&json).unwrap(), c);
         }

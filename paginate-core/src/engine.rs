@@ -14,11 +14,14 @@ use tokio::sync::mpsc;
 use tokio::task::JoinHandle;
 
 use crate::checkpoint::{Checkpoint, Position};
+use crate::cursor::Cursor;
 use crate::error::{Error, ErrorKind};
 use crate::fetch::{Fetched, Fetcher, PageFuture, fetch};
+use crate::link;
 use crate::request::RequestTemplate;
-use crate::spec::{Paginated, Style};
+use crate::spec::{Paginated, Signals, Style};
 use crate::walk::{Delivery, StopReason, Walk};
+use reqwest::header::{HeaderMap, LINK};
 
 /// A page handed to a stream, with the walk's state right after it.
 pub(crate) struct Delivered<P> {
@@ -91,6 +94,8 @@ impl<P: Paginated + Send + 'static> Walker<P> {
         walk: Walk,
         concurrency: usize,
     ) -> Walker<P> {
+        let mut walk = walk;
+        walk.set_origin(template.origin());
         Walker {
             fetcher,
             template,
@@ -108,8 +113,10 @@ impl<P: Paginated + Send + 'static> Walker<P> {
     }
 
     fn send(&self, position: &Position, page: u64) -> Request<P> {
-        let request = self.template.build(position);
-        let future = fetch(self.fetcher.clone(), request, page);
+        let future = match self.template.build(position) {
+            Ok(request) => fetch(self.fetcher.clone(), request, page),
+            Err(kind) => Box::pin(std::future::ready(Err(kind))),
+        };
         if self.concurrency > 1 {
             Request::Spawned(Spawned(tokio::spawn(future)))
         } else {
@@ -152,7 +159,7 @@ impl<P: Paginated + Send + 'static> Walker<P> {
         let sent = self.walk.next().cloned().expect("a request in flight means the walk goes on");
         debug_assert_eq!(sent.position, sent_position);
         let page_number = sent.pages_before + 1;
-        let Fetched { mut page, fingerprint } = match result {
+        let Fetched { mut page, fingerprint, url, headers } = match result {
             Ok(fetched) => fetched,
             Err(kind) => {
                 self.stop_after_error();
@@ -160,7 +167,8 @@ impl<P: Paginated + Send + 'static> Walker<P> {
             }
         };
         let received = page.items().len() as u64;
-        let recorded = self.walk.record(&sent.position, &page.signals(), received, fingerprint);
+        let signals = read_signals(&page, &url, headers.as_ref());
+        let recorded = self.walk.record(&sent.position, &signals, received, fingerprint);
         match recorded {
             Ok(Delivery::Deliver) => {}
             Ok(Delivery::Discard) => {
@@ -219,6 +227,23 @@ impl<P: Paginated + Send + 'static> Walker<P> {
         self.in_flight.clear();
         self.plan.clear();
     }
+}
+
+/// The page's signals, completed from the response headers where the
+/// declaration says so, with a next URL resolved against the URL it came from.
+fn read_signals<P: Paginated>(page: &P, url: &reqwest::Url, headers: Option<&HeaderMap>) -> Signals {
+    let mut signals = page.signals();
+    if let (Some(name), Some(headers)) = (P::SPEC.cursor_header, headers) {
+        signals.cursor = headers.get(name).and_then(|v| v.to_str().ok()).and_then(Cursor::text);
+    }
+    if P::SPEC.style == Style::Link && !P::SPEC.next_url_field {
+        signals.next_url =
+            headers.and_then(|h| link::next_link(h.get_all(LINK).iter().filter_map(|v| v.to_str().ok())));
+    }
+    if let Some(next) = signals.next_url.take().filter(|n| !n.is_empty()) {
+        signals.next_url = Some(url.join(&next).map_or(next, String::from));
+    }
+    signals
 }
 
 /// Where a walk-level error leaves the walk: the position it refused to go to.

@@ -92,6 +92,20 @@ pub enum ErrorKind {
         /// The longest wait the policy allows.
         max_wait: std::time::Duration,
     },
+    /// The next URL is on another origin (scheme, host or port) than the first
+    /// request, and following it was not allowed
+    /// ([`Paginator::allow_cross_origin`](crate::Paginator::allow_cross_origin)).
+    CrossOrigin {
+        /// The URL the server pointed to.
+        url: String,
+    },
+    /// A cursor declared `cursor_encoded` holds characters that a
+    /// percent-encoded value cannot hold (`&`, `#`, a space...), so sending it
+    /// as it is could change the request.
+    UnsafeCursor {
+        /// The cursor as the server sent it.
+        cursor: Cursor,
+    },
     /// An offset or page-number walk received the same page twice in a row
     /// (a server that clamps the offset and returns its last page again).
     DuplicatePage,
@@ -190,6 +204,17 @@ impl fmt::Display for Error {
                 f,
                 "the server sent cursor {cursor:?} again; following it would loop, so the walk stopped \
                  (use `.on_loop(LoopPolicy::Stop)` to end quietly)"
+            ),
+            ErrorKind::CrossOrigin { url } => write!(
+                f,
+                "the next page is on another origin ({url}); it was not requested, so no \
+                 credentials left this origin (use `.allow_cross_origin(true)` to follow it \
+                 without the Authorization header)"
+            ),
+            ErrorKind::UnsafeCursor { cursor } => write!(
+                f,
+                "the cursor {cursor:?} is declared `cursor_encoded` but is not a percent-encoded \
+                 value, so it was not sent"
             ),
             ErrorKind::DuplicatePage => write!(
                 f,

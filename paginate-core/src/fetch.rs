@@ -12,12 +12,16 @@ use reqwest::header::RETRY_AFTER;
 
 use crate::error::{ErrorKind, api_message, excerpt};
 use crate::retry::{RetryEvent, RetryHook, RetryPolicy, retry_after};
-use crate::spec::Paginated;
+use crate::spec::{Paginated, Style};
 
 /// A decoded page and a fingerprint of its body (for the duplicate-page guard).
 pub(crate) struct Fetched<P> {
     pub page: P,
     pub fingerprint: u64,
+    /// The URL that answered (after redirects): the base of a relative next URL.
+    pub url: reqwest::Url,
+    /// The response headers, when the declaration reads any (`Link`, `cursor_header`).
+    pub headers: Option<reqwest::header::HeaderMap>,
 }
 
 /// The in-flight request of a page, retries included.
@@ -67,17 +71,21 @@ where
                 Ok(fetched) => return Ok(fetched),
                 Err(failure) => failure,
             };
-            if !(may_retry && failure.retryable) || attempt >= policy.max_attempts {
+            let retrying = may_retry && failure.retryable && policy.max_attempts > 1;
+            // A wait longer than the policy allows is reported as such, even on the last attempt.
+            if let (true, Some(asked)) = (retrying, failure.retry_after)
+                && asked > policy.max_wait
+            {
+                let status = match &failure.kind {
+                    ErrorKind::Status { status, .. } => *status,
+                    _ => reqwest::StatusCode::TOO_MANY_REQUESTS,
+                };
+                return Err(ErrorKind::RetryAfterTooLong { status, asked, max_wait: policy.max_wait });
+            }
+            if !retrying || attempt >= policy.max_attempts {
                 return Err(failure.kind);
             }
             let (wait, from_retry_after) = match failure.retry_after {
-                Some(asked) if asked > policy.max_wait => {
-                    let status = match &failure.kind {
-                        ErrorKind::Status { status, .. } => *status,
-                        _ => reqwest::StatusCode::TOO_MANY_REQUESTS,
-                    };
-                    return Err(ErrorKind::RetryAfterTooLong { status, asked, max_wait: policy.max_wait });
-                }
                 Some(asked) => (asked, true),
                 None => (backoff.next().unwrap_or(policy.max_backoff), false),
             };
@@ -107,6 +115,10 @@ async fn attempt_once<P: Paginated>(
     };
     let mut response = fetcher.client.execute(request).await.map_err(transport)?;
     let status = response.status();
+    let url = response.url().clone();
+    let wants_headers =
+        P::SPEC.cursor_header.is_some() || (P::SPEC.style == Style::Link && !P::SPEC.next_url_field);
+    let headers = wants_headers.then(|| response.headers().clone());
     let asked = response
         .headers()
         .get(RETRY_AFTER)
@@ -140,7 +152,7 @@ async fn attempt_once<P: Paginated>(
         return Err(Failure { kind, retryable, retry_after: asked.filter(|_| retryable) });
     }
     match decode(&body) {
-        Ok(page) => Ok(Fetched { page, fingerprint: fingerprint(&body) }),
+        Ok(page) => Ok(Fetched { page, fingerprint: fingerprint(&body), url, headers }),
         Err(kind) => Err(Failure { kind, retryable: fetcher.policy.retry_bad_bodies, retry_after: None }),
     }
 }

@@ -9,6 +9,7 @@ pub mod de;
 mod engine;
 mod error;
 mod fetch;
+mod link;
 mod request;
 mod retry;
 pub mod spec;

@@ -2,11 +2,13 @@
 //! request with only the declared pagination targets changed.
 
 use form_urlencoded::byte_serialize;
-use reqwest::header::{CONTENT_LENGTH, CONTENT_TYPE, HeaderValue};
+use reqwest::header::{
+    AUTHORIZATION, CONTENT_LENGTH, CONTENT_TYPE, COOKIE, HeaderName, HeaderValue, PROXY_AUTHORIZATION,
+};
 use serde_json::Value;
 
 use crate::checkpoint::Position;
-use crate::error::Error;
+use crate::error::{Error, ErrorKind};
 use crate::spec::{Spec, Style, Target};
 use crate::walk::Options;
 
@@ -65,6 +67,7 @@ impl RequestTemplate {
             Style::Cursor => Position::Start,
             Style::Offset => Position::Offset(read(spec.offset).unwrap_or(0)),
             Style::Page => Position::Page(read(spec.page).unwrap_or(spec.first_page)),
+            Style::Link => Position::Start,
         };
         Ok(RequestTemplate { request, json, spec, write_page_size, page_size, start })
     }
@@ -79,25 +82,65 @@ impl RequestTemplate {
         &self.start
     }
 
+    /// The origin (scheme, host, port) of the user's request.
+    pub fn origin(&self) -> url::Origin {
+        self.request.url().origin()
+    }
+
     /// The request for one page.
-    pub fn build(&self, position: &Position) -> reqwest::Request {
+    pub fn build(&self, position: &Position) -> Result<reqwest::Request, ErrorKind> {
         let mut request = self.request.try_clone().expect("checked in RequestTemplate::new");
-        let mut json = self.json.clone();
-        let mut set = |target: Target, value: Value| match target {
-            Target::Query(name) => set_query(request.url_mut(), name, &query_text(&value)),
-            Target::Body(path) => {
-                let body = json.as_mut().expect("a body target implies a parsed body");
-                set_body(body, path, value);
+        if let Position::Url(url) = position {
+            // A followed URL is used as it is: nothing is re-encoded or appended.
+            let url = reqwest::Url::parse(url)
+                .map_err(|e| ErrorKind::Config(format!("the next URL {url:?} is not a URL: {e}")))?;
+            if url.origin() != request.url().origin() {
+                strip_credentials(request.headers_mut());
             }
+            *request.url_mut() = url;
+            return Ok(request);
+        }
+        let mut json = self.json.clone();
+        let mut set = |target: Target, value: Value| -> Result<(), String> {
+            match target {
+                Target::Query(name) => set_query(request.url_mut(), name, &query_text(&value)),
+                Target::Body(path) => {
+                    let body = json.as_mut().expect("a body target implies a parsed body");
+                    set_body(body, path, value);
+                }
+                Target::Header(name) => {
+                    let name = HeaderName::from_bytes(name.as_bytes()).map_err(|e| e.to_string())?;
+                    let value = HeaderValue::from_str(&query_text(&value)).map_err(|e| e.to_string())?;
+                    request.headers_mut().insert(name, value);
+                }
+            }
+            Ok(())
         };
         if let (Some(target), Some(size)) = (self.spec.page_size, self.write_page_size) {
-            set(target, Value::from(size));
+            set(target, Value::from(size)).map_err(ErrorKind::Config)?;
         }
         if let Some(target) = self.spec.position_target() {
+            let unsafe_cursor = |c: &crate::cursor::Cursor| ErrorKind::UnsafeCursor { cursor: c.clone() };
             match position {
-                Position::Start => {}
-                Position::Cursor(c) => set(target, c.to_json()),
-                Position::Offset(n) | Position::Page(n) => set(target, Value::from(*n)),
+                Position::Start => {
+                    if let Some(first) = self.spec.first_cursor {
+                        set(target, Value::from(first)).map_err(ErrorKind::Config)?;
+                    }
+                }
+                Position::Cursor(c) => match target {
+                    Target::Query(name) if self.spec.cursor_encoded => {
+                        let text = c.as_text();
+                        if !is_encoded_value(&text) {
+                            return Err(unsafe_cursor(c));
+                        }
+                        set_query_raw(request.url_mut(), name, &text);
+                    }
+                    _ => set(target, c.to_json()).map_err(|_| unsafe_cursor(c))?,
+                },
+                Position::Offset(n) | Position::Page(n) => {
+                    set(target, Value::from(*n)).map_err(ErrorKind::Config)?
+                }
+                Position::Url(_) => unreachable!("handled above"),
             }
         }
         if let Some(json) = json {
@@ -107,8 +150,40 @@ impl RequestTemplate {
             headers.entry(CONTENT_TYPE).or_insert(HeaderValue::from_static("application/json"));
             *request.body_mut() = Some(bytes.into());
         }
-        request
+        Ok(request)
     }
+}
+
+/// Removes every header that may carry a credential: `Authorization`,
+/// `Proxy-Authorization`, `Cookie`, and any header whose name mentions a key,
+/// a token, a secret or auth (`X-Api-Key`, `X-Auth-Token`, ...).
+fn strip_credentials(headers: &mut reqwest::header::HeaderMap) {
+    headers.remove(AUTHORIZATION);
+    headers.remove(PROXY_AUTHORIZATION);
+    headers.remove(COOKIE);
+    let sensitive: Vec<HeaderName> = headers
+        .keys()
+        .filter(|name| {
+            let name = name.as_str();
+            ["key", "token", "secret", "auth", "session", "password"].iter().any(|word| name.contains(word))
+        })
+        .cloned()
+        .collect();
+    for name in sensitive {
+        headers.remove(name);
+    }
+}
+
+/// Whether `text` can go into a query string as it is without changing the
+/// request: visible ASCII, no `&`, `#` or space, and every `%` followed by two
+/// hex digits.
+fn is_encoded_value(text: &str) -> bool {
+    let bytes = text.as_bytes();
+    bytes.iter().enumerate().all(|(i, &b)| match b {
+        b'&' | b'#' => false,
+        b'%' => bytes.get(i + 1..i + 3).is_some_and(|h| h.iter().all(u8::is_ascii_hexdigit)),
+        _ => b.is_ascii_graphic(),
+    })
 }
 
 fn check_page_size(size: u64, spec: &Spec) -> Result<(), Error> {
@@ -151,6 +226,7 @@ fn read_number(request: &reqwest::Request, json: Option<&Value>, target: Target)
             let value = path.iter().try_fold(json?, |v, key| v.get(key))?;
             value.as_u64().or_else(|| value.as_str()?.trim().parse().ok())
         }
+        Target::Header(name) => request.headers().get(name)?.to_str().ok()?.trim().parse().ok(),
     }
 }
 
@@ -162,10 +238,19 @@ fn query_text(value: &Value) -> String {
     }
 }
 
+/// Like [`set_query`], but `value` is already percent-encoded and goes in as it is.
+pub(crate) fn set_query_raw(url: &mut reqwest::Url, name: &str, value: &str) {
+    set_query_with(url, name, value, false);
+}
+
 /// Replaces every `name` parameter of the query with one `name=value`, keeping
 /// every other parameter byte for byte. Name and value are form-encoded once,
 /// so `+ / = & # \n` in a cursor can neither be altered nor add a parameter.
 pub(crate) fn set_query(url: &mut reqwest::Url, name: &str, value: &str) {
+    set_query_with(url, name, value, true);
+}
+
+fn set_query_with(url: &mut reqwest::Url, name: &str, value: &str, encode: bool) {
     let mut query = String::new();
     for part in url.query().unwrap_or("").split('&').filter(|p| !p.is_empty()) {
         let key = form_urlencoded::parse(part.as_bytes()).next().map(|(k, _)| k);
@@ -176,7 +261,11 @@ pub(crate) fn set_query(url: &mut reqwest::Url, name: &str, value: &str) {
     }
     query.extend(byte_serialize(name.as_bytes()));
     query.push('=');
-    query.extend(byte_serialize(value.as_bytes()));
+    if encode {
+        query.extend(byte_serialize(value.as_bytes()));
+    } else {
+        query.push_str(value);
+    }
     url.set_query(Some(&query));
 }
 

@@ -14,6 +14,10 @@ pub enum Style {
     Offset,
     /// A page number that advances by one (`page=1, 2, 3...`).
     Page,
+    /// The next page's URL, from the `rel="next"` link of the `Link` response
+    /// header (GitHub, Shopify, Okta, Sentry) or from a response field
+    /// (`next_url = "path"`: Microsoft Graph, Salesforce, HubSpot, Zendesk).
+    Link,
 }
 
 impl Style {
@@ -23,6 +27,7 @@ impl Style {
             Style::Cursor => "cursor",
             Style::Offset => "offset",
             Style::Page => "page",
+            Style::Link => "link",
         }
     }
 }
@@ -40,6 +45,8 @@ pub enum Target {
     /// A path of object keys into the JSON request body. Missing objects on the
     /// way are created; every other body field is kept.
     Body(&'static [&'static str]),
+    /// A request header, replaced on every request.
+    Header(&'static str),
 }
 
 impl Target {
@@ -49,6 +56,7 @@ impl Target {
         match self {
             Target::Query(name) => format!("query parameter `{name}`"),
             Target::Body(path) => format!("body field `{}`", path.join(".")),
+            Target::Header(name) => format!("header `{name}`"),
         }
     }
 }
@@ -83,6 +91,18 @@ pub struct Spec {
     /// End the walk on a page with no items (`stop_on_empty_page`). Always on
     /// for the offset and page styles, opt-in for cursors.
     pub stop_on_empty_page: bool,
+    /// Link style: the next URL is read from a response field (`next_url`),
+    /// not from the `Link` header.
+    pub next_url_field: bool,
+    /// Cursor style: the next cursor is read from this response header
+    /// (`cursor_header`), not from the body.
+    pub cursor_header: Option<&'static str>,
+    /// Cursor style: the cursor is already percent-encoded by the server and
+    /// goes into the query string as it is (`cursor_encoded`).
+    pub cursor_encoded: bool,
+    /// Cursor style: the cursor sent on the first request (`first_cursor = "*"`;
+    /// `""` sends an empty parameter, as Close's `_cursor=`).
+    pub first_cursor: Option<&'static str>,
     /// Drop items whose key ([`Paginated::item_key`], `dedup_by = "path"`) was
     /// already delivered in this walk.
     pub dedup: bool,
@@ -102,6 +122,10 @@ impl Spec {
         max_offset: None,
         stop_on_short_page: false,
         stop_on_empty_page: false,
+        next_url_field: false,
+        cursor_header: None,
+        cursor_encoded: false,
+        first_cursor: None,
         dedup: false,
     };
 
@@ -111,6 +135,7 @@ impl Spec {
             Style::Cursor => self.cursor,
             Style::Offset => self.offset,
             Style::Page => self.page,
+            Style::Link => None,
         }
     }
 }
@@ -124,6 +149,9 @@ impl Spec {
 pub struct Signals {
     /// The next cursor (`cursor_field`). `None` (absent, null or empty) ends a cursor walk.
     pub cursor: Option<Cursor>,
+    /// The next page's URL (`next_url = "path"`, or the `Link` header), as the
+    /// server sent it: absolute, host-relative or query-only.
+    pub next_url: Option<String>,
     /// `has_more = "path"`: `Some(false)` ends the walk.
     pub has_more: Option<bool>,
     /// `is_last = "path"`: `Some(true)` ends the walk (`done`, `isLast`).

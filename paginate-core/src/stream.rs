@@ -148,6 +148,17 @@ impl<P: Paginated> Paginator<P> {
         self
     }
 
+    /// Whether a link walk may follow a next URL on another origin (scheme,
+    /// host or port) than the request's. Off by default: such a URL ends the
+    /// walk with [`ErrorKind::CrossOrigin`](crate::ErrorKind::CrossOrigin)
+    /// before anything is sent to it. When on, the request to another origin
+    /// carries no `Authorization`, `Proxy-Authorization` or `Cookie` header,
+    /// nor any header whose name mentions a key, token, secret or auth.
+    pub fn allow_cross_origin(mut self, allow: bool) -> Self {
+        self.options.allow_cross_origin = allow;
+        self
+    }
+
     /// Overrides the declared `max_offset`.
     pub fn max_offset(mut self, max: u64) -> Self {
         self.options.max_offset = Some(max);

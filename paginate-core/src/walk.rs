@@ -11,7 +11,8 @@ use crate::spec::{Signals, Spec, Style};
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum StopReason {
-    /// A cursor walk's page had no next cursor (absent, null or empty).
+    /// A cursor walk's page had no next cursor (absent, null or empty), or a
+    /// link walk's page no next URL.
     NoCursor,
     /// The page said `has_more: false`.
     NoMore,
@@ -61,6 +62,7 @@ pub(crate) struct Options {
     pub max_pages: Option<u64>,
     pub max_offset: Option<u64>,
     pub on_loop: LoopPolicy,
+    pub allow_cross_origin: bool,
 }
 
 /// The state of one walk between requests.
@@ -88,6 +90,10 @@ pub(crate) struct Walk {
     /// Items received before this walk started (from a resumed checkpoint);
     /// `max_items` counts from here.
     items_at_start: u64,
+    /// The origin of the user's request; a next URL elsewhere is refused
+    /// unless `allow_cross_origin`.
+    origin: Option<url::Origin>,
+    allow_cross_origin: bool,
 }
 
 impl Walk {
@@ -96,8 +102,14 @@ impl Walk {
     pub fn new(spec: Spec, options: &Options, page_size: Option<u64>, start: Checkpoint) -> Walk {
         let items_at_start = start.items_received;
         let mut seen = HashSet::new();
-        if let Position::Cursor(c) = &start.position {
-            seen.insert(c.clone());
+        match &start.position {
+            Position::Cursor(c) => {
+                seen.insert(c.clone());
+            }
+            Position::Url(url) => {
+                seen.extend(Cursor::text(url.as_str()));
+            }
+            _ => {}
         }
         Walk {
             spec,
@@ -116,6 +128,8 @@ impl Walk {
             total_pages: None,
             last_received: None,
             items_at_start,
+            origin: None,
+            allow_cross_origin: options.allow_cross_origin,
         }
     }
 
@@ -137,6 +151,11 @@ impl Walk {
     /// The item total the API reported, if any.
     pub fn total(&self) -> Option<u64> {
         self.total
+    }
+
+    /// Sets the origin next URLs must stay on (that of the user's request).
+    pub fn set_origin(&mut self, origin: url::Origin) {
+        self.origin = Some(origin);
     }
 
     /// The declaration this walk follows.
@@ -232,6 +251,23 @@ impl Walk {
                 }
                 Position::Page(next_page)
             }
+            Style::Link => {
+                let next = signals.next_url.as_deref().expect("a missing next URL is a stop reason");
+                let url = reqwest::Url::parse(next).map_err(|e| {
+                    self.next = None;
+                    ErrorKind::Config(format!("the server's next URL {next:?} is not a URL: {e}"))
+                })?;
+                if !self.allow_cross_origin && self.origin.as_ref().is_some_and(|o| *o != url.origin()) {
+                    self.next = None;
+                    return Err(ErrorKind::CrossOrigin { url: url.to_string() });
+                }
+                let url = url.to_string();
+                if !self.seen.insert(Cursor::text(url.as_str()).expect("a URL is never empty")) {
+                    let cursor = Cursor::text(url).expect("a URL is never empty");
+                    return self.repeat(ErrorKind::Loop { cursor }).map(|()| Delivery::Deliver);
+                }
+                Position::Url(url)
+            }
         };
         self.next = Some(Checkpoint {
             position,
@@ -269,7 +305,7 @@ impl Walk {
     /// Every stop rule; any one that applies ends the walk.
     fn stop_reason(&self, sent: &Position, signals: &Signals, received: u64) -> Option<StopReason> {
         let style = self.spec.style;
-        let empty_stops = self.spec.stop_on_empty_page || style != Style::Cursor;
+        let empty_stops = self.spec.stop_on_empty_page || matches!(style, Style::Offset | Style::Page);
         if received == 0 && empty_stops {
             return Some(StopReason::EmptyPage);
         }
@@ -285,7 +321,7 @@ impl Walk {
         if let Some(total) = self.total {
             let progress = match style {
                 Style::Offset => offset_of(sent) + received,
-                Style::Cursor | Style::Page => self.items_received,
+                Style::Cursor | Style::Page | Style::Link => self.items_received,
             };
             if progress >= total {
                 return Some(StopReason::TotalReached);
@@ -294,13 +330,16 @@ impl Walk {
         if let Some(total_pages) = signals.total_pages {
             let pages_done = match style {
                 Style::Page => page_of(sent, self.spec.first_page) - self.spec.first_page + 1,
-                Style::Cursor | Style::Offset => self.pages,
+                Style::Cursor | Style::Offset | Style::Link => self.pages,
             };
             if pages_done >= total_pages {
                 return Some(StopReason::TotalPagesReached);
             }
         }
         if style == Style::Cursor && signals.cursor.is_none() {
+            return Some(StopReason::NoCursor);
+        }
+        if style == Style::Link && signals.next_url.is_none() {
             return Some(StopReason::NoCursor);
         }
         if self.max_pages.is_some_and(|max| self.pages >= max) {
@@ -337,6 +376,7 @@ mod tests {
             Style::Cursor => Position::Start,
             Style::Offset => Position::Offset(0),
             Style::Page => Position::Page(spec.first_page),
+            Style::Link => Position::Start,
         };
         Walk::new(spec, &Options::default(), page_size, Checkpoint::new(start))
     }
@@ -475,6 +515,7 @@ mod tests {
                                             is_last,
                                             total,
                                             total_pages,
+                                            next_url: None,
                                         };
                                         let mut w = walk(spec, Some(10));
                                         let sent = w.next().unwrap().position.clone();
