@@ -164,7 +164,13 @@ fn flags_and_counts() {
     );
     assert_eq!(
         page.signals(),
-        Signals { has_more: Some(true), is_last: None, total: Some(12), total_pages: Some(6), cursor: None }
+        Signals {
+            has_more: Some(true),
+            is_last: None,
+            total: Some(12),
+            total_pages: Some(6),
+            ..Signals::default()
+        }
     );
     let page: Counted = decode(
         r#"{"items": [], "meta": {"has_more": false, "is_last": true, "total": -1, "total_pages": 6}}"#,
@@ -177,7 +183,7 @@ fn flags_and_counts() {
             is_last: Some(true),
             total: None,
             total_pages: Some(6),
-            cursor: None
+            ..Signals::default()
         }
     );
 }
@@ -368,4 +374,167 @@ fn crate_override_and_raw_identifiers() {
     let page: Overridden = decode(r#"{"data": [], "type": {"next": "x"}}"#);
     assert_eq!(page.signals().cursor, Cursor::text("x"));
     assert_eq!(Overridden::SPEC.cursor, Some(Target::Query("after")));
+}
+
+// Microsoft Graph `GET /users`: the next page's URL is a response field.
+#[derive(Deserialize, Paginated)]
+#[paginate(style = "link", next_url = "next_link", page_size_param = "$top", page_size = 100)]
+struct GraphUsers {
+    #[paginate(items)]
+    value: Vec<serde_json::Value>,
+    #[serde(rename = "@odata.nextLink", default)]
+    next_link: Option<String>,
+}
+
+#[test]
+fn next_url_field() {
+    assert_eq!(
+        GraphUsers::SPEC,
+        Spec {
+            style: Style::Link,
+            page_size: Some(Target::Query("$top")),
+            default_page_size: Some(100),
+            next_url_field: true,
+            ..Spec::DEFAULT
+        }
+    );
+    assert_eq!(GraphUsers::SPEC.position_target(), None);
+    let url = "https://graph.microsoft.com/v1.0/users?$top=100&$skiptoken=X%2B1";
+    let page: GraphUsers = decode(&format!(r#"{{"value": [{{"id": 1}}], "@odata.nextLink": "{url}"}}"#));
+    assert_eq!(page.signals(), Signals { next_url: Some(url.to_owned()), ..Signals::default() });
+    let page: GraphUsers = decode(r#"{"value": []}"#);
+    assert_eq!(page.signals().next_url, None);
+    let page: GraphUsers = decode(r#"{"value": [], "@odata.nextLink": ""}"#);
+    assert_eq!(page.signals().next_url, None);
+}
+
+// GitHub: the next page is the `Link` header's `rel="next"`, which the runtime reads.
+#[derive(Deserialize, Paginated)]
+#[paginate(style = "link", page_size_header = "X-Per-Page", page_size = 30)]
+struct Issues {
+    #[paginate(items)]
+    issues: Vec<u32>,
+}
+
+#[test]
+fn link_header_style() {
+    assert_eq!(
+        Issues::SPEC,
+        Spec {
+            style: Style::Link,
+            page_size: Some(Target::Header("X-Per-Page")),
+            default_page_size: Some(30),
+            ..Spec::DEFAULT
+        }
+    );
+    let page: Issues = decode(r#"{"issues": [1, 2]}"#);
+    assert_eq!(page.signals(), Signals::default());
+}
+
+// Stripe `GET /v1/charges`: `starting_after` is the `id` of the last object of the page.
+#[derive(Deserialize, Paginated)]
+#[paginate(
+    style = "cursor",
+    cursor_item_field = "id",
+    cursor_param = "starting_after",
+    has_more = "has_more"
+)]
+struct Charges {
+    #[paginate(items)]
+    data: Vec<Contact>,
+    has_more: bool,
+}
+
+#[test]
+fn cursor_from_the_last_item() {
+    assert_eq!(Charges::SPEC.cursor, Some(Target::Query("starting_after")));
+    let page: Charges = decode(r#"{"data": [{"id": "ch_1"}, {"id": "ch_2"}], "has_more": true}"#);
+    assert_eq!(
+        page.signals(),
+        Signals { cursor: Cursor::text("ch_2"), has_more: Some(true), ..Signals::default() }
+    );
+    // An empty page has no last item: no cursor, so the walk ends.
+    let page: Charges = decode(r#"{"data": [], "has_more": true}"#);
+    assert_eq!(page.signals(), Signals { has_more: Some(true), ..Signals::default() });
+}
+
+// Elasticsearch `search_after`: the last hit's `sort` array, hits at a nested path.
+#[derive(Deserialize, Paginated)]
+#[paginate(style = "cursor", cursor_item_field = "sort", cursor_body = "search_after")]
+#[paginate(items = "hits.hits", item_type = "Hit", page_size_body = "size", page_size = 2)]
+struct Search {
+    hits: Hits,
+}
+
+#[derive(Deserialize)]
+struct Hits {
+    hits: Vec<Hit>,
+}
+
+#[derive(Deserialize)]
+struct Hit {
+    sort: Vec<serde_json::Value>,
+}
+
+#[test]
+fn json_array_cursor_from_the_last_item() {
+    let page: Search =
+        decode(r#"{"hits": {"hits": [{"sort": [1700000000, "doc#6"]}, {"sort": [1700000001, "doc#7"]}]}}"#);
+    let cursor = page.signals().cursor.unwrap();
+    assert_eq!(cursor.to_json(), serde_json::json!([1_700_000_001, "doc#7"]));
+    assert_eq!(cursor.as_text(), r#"[1700000001,"doc#7"]"#);
+    let page: Search = decode(r#"{"hits": {"hits": []}}"#);
+    assert_eq!(page.signals().cursor, None);
+    // A hit without sort values has no cursor either.
+    let page: Search = decode(r#"{"hits": {"hits": [{"sort": []}]}}"#);
+    assert_eq!(page.signals().cursor, None);
+}
+
+// The cursor comes in a response header and goes back in a request header.
+#[derive(Deserialize, Paginated)]
+#[paginate(style = "cursor", cursor_header = "X-Next-Cursor", cursor_request_header = "X-Cursor")]
+#[paginate(first_cursor = "", stop_on_empty_page)]
+struct HeaderCursor {
+    #[paginate(items)]
+    data: Vec<u32>,
+}
+
+// A server cursor that is already percent-encoded, and a start cursor of `*` (Solr `cursorMark`).
+#[derive(Deserialize, Paginated)]
+#[paginate(style = "cursor", cursor_field = "next_cursor_mark", cursor_param = "cursorMark", cursor_encoded)]
+#[paginate(first_cursor = "*")]
+struct Solr {
+    #[paginate(items)]
+    docs: Vec<u32>,
+    next_cursor_mark: String,
+}
+
+#[test]
+fn header_targets_encoded_and_first_cursor() {
+    assert_eq!(
+        HeaderCursor::SPEC,
+        Spec {
+            style: Style::Cursor,
+            cursor: Some(Target::Header("X-Cursor")),
+            cursor_header: Some("X-Next-Cursor"),
+            first_cursor: Some(""),
+            stop_on_empty_page: true,
+            ..Spec::DEFAULT
+        }
+    );
+    // Nothing is read from the body: the runtime fills the cursor from the header.
+    let page: HeaderCursor = decode(r#"{"data": [1]}"#);
+    assert_eq!(page.signals(), Signals::default());
+    assert_eq!(
+        Solr::SPEC,
+        Spec {
+            style: Style::Cursor,
+            cursor: Some(Target::Query("cursorMark")),
+            cursor_encoded: true,
+            first_cursor: Some("*"),
+            ..Spec::DEFAULT
+        }
+    );
+    let page: Solr = decode(r#"{"docs": [], "next_cursor_mark": "AoE%2FBTE%3D"}"#);
+    assert_eq!(page.signals().cursor, Cursor::text("AoE%2FBTE%3D"));
 }

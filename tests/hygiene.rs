@@ -53,6 +53,32 @@ mod shadowed {
     struct Body {
         rows: ::std::vec::Vec<::core::primitive::u8>,
     }
+
+    #[derive(Deserialize, Paginated)]
+    #[paginate(style = "link", next_url = "links.next", page_size_header = "X-Size", page_size = 2)]
+    pub struct Linked {
+        #[paginate(items)]
+        data: ::std::vec::Vec<::core::primitive::u8>,
+        links: Links,
+    }
+
+    #[derive(Deserialize)]
+    struct Links {
+        next: ::core::option::Option<::std::string::String>,
+    }
+
+    #[derive(Deserialize, Paginated)]
+    #[paginate(style = "cursor", cursor_item_field = "id", cursor_request_header = "X-Cursor")]
+    #[paginate(first_cursor = "*")]
+    pub struct LastItem {
+        #[paginate(items)]
+        data: ::std::vec::Vec<Item>,
+    }
+
+    #[derive(Deserialize)]
+    pub struct Item {
+        id: ::core::primitive::u64,
+    }
 }
 
 /// The derive under strict lints, with the runtime's names imported so that a
@@ -80,6 +106,36 @@ mod strict {
         pages: Option<u64>,
     }
 
+    #[derive(Deserialize, Paginated)]
+    #[paginate(style = "link", next_url = "next", stop_on_empty_page)]
+    pub struct Linked {
+        #[paginate(items)]
+        pub data: Vec<Hit>,
+        next: Option<Box<str>>,
+    }
+
+    #[derive(Deserialize, Paginated)]
+    #[paginate(style = "cursor", cursor_item_field = "meta.sort", cursor_param = "after", cursor_encoded)]
+    #[paginate(items = "hits.rows", item_type = "Hit")]
+    pub struct Hits {
+        hits: Rows,
+    }
+
+    #[derive(Deserialize)]
+    struct Rows {
+        rows: Vec<Hit>,
+    }
+
+    #[derive(Deserialize)]
+    pub struct Hit {
+        meta: Option<HitMeta>,
+    }
+
+    #[derive(Deserialize)]
+    struct HitMeta {
+        sort: Vec<serde_json::Value>,
+    }
+
     pub fn uses(page: &Page<u8>) -> (Signals, Spec, Style, Option<Target>, Option<Cursor>) {
         let signals = page.signals();
         let by_trait = (
@@ -105,16 +161,26 @@ fn shadowed_names() {
     assert_eq!(page.items(), ["a"]);
     let rows: shadowed::Rows = serde_json::from_str(r#"{"body": {"rows": [1, 2]}}"#).unwrap();
     assert_eq!(rows.items(), [1, 2]);
+    let linked: shadowed::Linked = serde_json::from_str(r#"{"data": [], "links": {"next": "/p2"}}"#).unwrap();
+    assert_eq!(linked.signals().next_url.as_deref(), Some("/p2"));
+    let last: shadowed::LastItem = serde_json::from_str(r#"{"data": [{"id": 4}, {"id": 5}]}"#).unwrap();
+    assert_eq!(last.signals().cursor.as_ref().map(ToString::to_string).as_deref(), Some("5"));
 }
 
 #[test]
 fn strict_lints() {
+    use paginated::Paginated;
     let page: strict::Page<u8> =
         serde_json::from_str(r#"{"data": [7], "meta": {"next": "n", "done": false, "pages": 2}}"#).unwrap();
     let (signals, spec, ..) = strict::uses(&page);
     assert_eq!(signals.is_last, Some(false));
     assert_eq!(signals.total_pages, Some(2));
     assert!(spec.stop_on_empty_page);
+    let linked: strict::Linked = serde_json::from_str(r#"{"data": [], "next": "?page=2"}"#).unwrap();
+    assert_eq!(linked.signals().next_url.as_deref(), Some("?page=2"));
+    let hits: strict::Hits =
+        serde_json::from_str(r#"{"hits": {"rows": [{"meta": null}, {"meta": {"sort": [1]}}]}}"#).unwrap();
+    assert_eq!(hits.signals().cursor.map(|c| c.to_string()).as_deref(), Some("[1]"));
 }
 
 /// A struct declared by a `macro_rules!` that receives the paths as
@@ -149,6 +215,31 @@ mod from_macro_rules {
 
     page!(Nested, cursor_field = "meta.next.id", has_more = "meta.more");
 
+    macro_rules! last_item {
+        ($path:literal) => {
+            #[derive(Deserialize, Paginated)]
+            #[paginate(style = "cursor", cursor_item_field = $path, cursor_param = "after")]
+            pub struct LastItem {
+                #[paginate(items)]
+                pub data: Vec<Next>,
+            }
+        };
+    }
+    last_item!("id");
+
+    macro_rules! linked {
+        ($path:literal) => {
+            #[derive(Deserialize, Paginated)]
+            #[paginate(style = "link", next_url = $path)]
+            pub struct Linked {
+                #[paginate(items)]
+                pub data: Vec<u8>,
+                pub next: Option<String>,
+            }
+        };
+    }
+    linked!("next");
+
     #[derive(Deserialize)]
     struct Inner {
         rows: Vec<u8>,
@@ -175,4 +266,9 @@ fn derive_inside_macro_rules() {
     assert_eq!(page.signals().has_more, Some(true));
     let rows: from_macro_rules::MacroRows = serde_json::from_str(r#"{"inner": {"rows": [4, 5]}}"#).unwrap();
     assert_eq!(rows.items(), [4, 5]);
+    let last: from_macro_rules::LastItem =
+        serde_json::from_str(r#"{"data": [{"id": 1}, {"id": 2}]}"#).unwrap();
+    assert_eq!(last.signals().cursor.map(|c| c.to_string()).as_deref(), Some("2"));
+    let linked: from_macro_rules::Linked = serde_json::from_str(r#"{"data": [], "next": "/n"}"#).unwrap();
+    assert_eq!(linked.signals().next_url.as_deref(), Some("/n"));
 }

@@ -79,7 +79,10 @@ fn request(server: &MockServer, path: &str) -> reqwest::RequestBuilder {
 }
 
 /// Walks until the end or the first error; returns the items and the error's checkpoint.
-async fn walk_until_error<P>(request: reqwest::RequestBuilder, from: Option<Checkpoint>) -> (Vec<u64>, Option<Checkpoint>)
+async fn walk_until_error<P>(
+    request: reqwest::RequestBuilder,
+    from: Option<Checkpoint>,
+) -> (Vec<u64>, Option<Checkpoint>)
 where
     P: Paginated<Item = u64> + Send + 'static,
 {
@@ -107,7 +110,8 @@ where
     P: Paginated<Item = u64> + Send + 'static,
 {
     let all: Vec<u64> = (0..ITEMS).collect();
-    let requests = usize::try_from(ITEMS.div_ceil(SIZE)).unwrap() + usize::from(path == "/offset" || path == "/page");
+    let requests =
+        usize::try_from(ITEMS.div_ceil(SIZE)).unwrap() + usize::from(path == "/offset" || path == "/page");
     for fail_at in 0..requests {
         let server = server(Some(fail_at)).await;
         let (mut got, cp) = walk_until_error::<P>(request(&server, path), None).await;

@@ -3,6 +3,7 @@
 use serde::{Deserialize, Serialize};
 
 use crate::cursor::Cursor;
+use crate::slice::SliceState;
 
 /// The pagination state of one request: what goes into the declared cursor,
 /// offset or page-number target.
@@ -51,6 +52,9 @@ pub struct Checkpoint {
     pub items_received: u64,
     /// The item total the API reported, once it reported one.
     pub total: Option<u64>,
+    /// The slice a `slice_by` walk is in.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub slice: Option<SliceState>,
 }
 
 impl Checkpoint {
@@ -63,6 +67,7 @@ impl Checkpoint {
             items_delivered: 0,
             items_received: 0,
             total: None,
+            slice: None,
         }
     }
 }

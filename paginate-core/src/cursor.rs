@@ -63,7 +63,7 @@ impl Cursor {
     }
 
     /// A cursor holding any JSON value; `None` for null and the empty string.
-    pub fn json(value: Value) -> Option<Cursor> {
+    pub fn json(value: &Value) -> Option<Cursor> {
         value.to_cursor()
     }
 
@@ -71,8 +71,7 @@ impl Cursor {
     /// (before encoding): a string as it is, anything else as JSON.
     pub fn as_text(&self) -> Cow<'_, str> {
         match &self.0 {
-            CursorRepr::Text(s) => Cow::Borrowed(s),
-            CursorRepr::Json(JsonText(s)) => Cow::Borrowed(s),
+            CursorRepr::Text(s) | CursorRepr::Json(JsonText(s)) => Cow::Borrowed(s),
             CursorRepr::Int(n) => Cow::Owned(n.to_string()),
             CursorRepr::UInt(n) => Cow::Owned(n.to_string()),
         }
@@ -113,8 +112,8 @@ impl fmt::Display for Cursor {
 /// `None`, JSON null and the empty string all mean "no next page".
 #[diagnostic::on_unimplemented(
     message = "`{Self}` cannot be used as a pagination cursor",
-    label = "the field named by `cursor_field` must be a string or an integer (optionally in `Option` or `Box`)",
-    note = "`cursor_field` must name the cursor itself, not the struct that contains it"
+    label = "the field named by `cursor_field`, `cursor_item_field` or `next_url` must be a string, an integer or a JSON value (optionally in `Option` or `Box`)",
+    note = "the path must name the cursor itself, not the struct that contains it"
 )]
 pub trait CursorValue {
     /// The cursor this value holds, if any.
@@ -321,7 +320,7 @@ mod tests {
         for c in [
             Cursor::text("a+b/c=\n").unwrap(),
             Cursor::int(-3),
-            Cursor::json(serde_json::json!([1, "x"])).unwrap(),
+            Cursor::json(&serde_json::json!([1, "x"])).unwrap(),
         ] {
             let json = serde_json::to_string(&c).unwrap();
             assert_eq!(serde_json::from_str::<Cursor>(&json).unwrap(), c);

@@ -36,7 +36,7 @@ pub(crate) struct Delivered<P> {
 
 /// What the walker produces next.
 pub(crate) enum Step<P> {
-    Page(Delivered<P>),
+    Page(Box<Delivered<P>>),
     /// The walk is over, normally (with the reason) or after an error.
     End(Option<StopReason>),
     Failed(Error),
@@ -113,7 +113,7 @@ impl<P: Paginated + Send + 'static> Walker<P> {
     }
 
     fn send(&self, position: &Position, page: u64) -> Request<P> {
-        let future = match self.template.build(position) {
+        let future = match self.template.build(position, self.walk.slice_bound()) {
             Ok(request) => fetch(self.fetcher.clone(), request, page),
             Err(kind) => Box::pin(std::future::ready(Err(kind))),
         };
@@ -149,15 +149,27 @@ impl<P: Paginated + Send + 'static> Walker<P> {
             self.stop_after_error();
             return Poll::Ready(Step::Failed(e));
         }
-        self.fill();
-        let Some((position, request)) = self.in_flight.front_mut() else {
-            return Poll::Ready(Step::End(self.walk.stopped()));
+        let (result, sent) = loop {
+            self.fill();
+            let Some((position, request)) = self.in_flight.front_mut() else {
+                return Poll::Ready(Step::End(self.walk.stopped()));
+            };
+            let result = ready!(request.poll(cx));
+            let sent_position = position.clone();
+            self.in_flight.pop_front();
+            let sent = self.walk.next().cloned().expect("a request in flight means the walk goes on");
+            debug_assert_eq!(sent.position, sent_position);
+            // The server refused the offset as too deep: a sliced walk goes on in its next slice.
+            if let Err(kind) = &result
+                && is_too_deep(kind, &sent.position)
+                && self.walk.retry_in_next_slice()
+            {
+                self.in_flight.clear();
+                self.plan.clear();
+                continue;
+            }
+            break (result, sent);
         };
-        let result = ready!(request.poll(cx));
-        let sent_position = position.clone();
-        self.in_flight.pop_front();
-        let sent = self.walk.next().cloned().expect("a request in flight means the walk goes on");
-        debug_assert_eq!(sent.position, sent_position);
         let page_number = sent.pages_before + 1;
         let Fetched { mut page, fingerprint, url, headers } = match result {
             Ok(fetched) => fetched,
@@ -167,6 +179,10 @@ impl<P: Paginated + Send + 'static> Walker<P> {
             }
         };
         let received = page.items().len() as u64;
+        if let Err(kind) = self.walk.admit_items::<P>(page.items_mut()) {
+            self.stop_after_error();
+            return Poll::Ready(Step::Failed(Error::new(kind, Some(page_number), Some(sent))));
+        }
         let signals = read_signals(&page, &url, headers.as_ref());
         let recorded = self.walk.record(&sent.position, &signals, received, fingerprint);
         match recorded {
@@ -190,6 +206,7 @@ impl<P: Paginated + Send + 'static> Walker<P> {
                     items_delivered: 0,
                     items_received: sent.items_received + received,
                     total: self.walk.total(),
+                    slice: sent.slice.clone(),
                 };
                 self.pending = Some(Error::new(kind, Some(page_number + 1), Some(checkpoint)));
             }
@@ -198,13 +215,13 @@ impl<P: Paginated + Send + 'static> Walker<P> {
         if let Some(seen) = self.seen_keys.as_mut() {
             page.items_mut().retain(|item| P::item_key(item).is_none_or(|key| seen.insert(key)));
         }
-        Poll::Ready(Step::Page(Delivered {
+        Poll::Ready(Step::Page(Box::new(Delivered {
             page,
             sent,
             next: self.walk.next().cloned(),
             stopped: self.walk.stopped(),
             total: self.walk.total(),
-        }))
+        })))
     }
 
     /// After a page: keep the requests in flight if the walk goes where they
@@ -244,6 +261,17 @@ fn read_signals<P: Paginated>(page: &P, url: &reqwest::Url, headers: Option<&Hea
         signals.next_url = Some(url.join(&next).map_or(next, String::from));
     }
     signals
+}
+
+/// Whether an error is the server refusing an offset as too deep (Close:
+/// "The skip you set is larger than the maximum skip for this resource").
+fn is_too_deep(kind: &ErrorKind, position: &Position) -> bool {
+    let ErrorKind::Status { status, message, body, .. } = kind else { return false };
+    let text = message.as_deref().unwrap_or(body).to_ascii_lowercase();
+    matches!(position, Position::Offset(o) if *o > 0)
+        && *status == reqwest::StatusCode::BAD_REQUEST
+        && (text.contains("skip") || text.contains("offset"))
+        && (text.contains("max") || text.contains("larger") || text.contains("too"))
 }
 
 /// Where a walk-level error leaves the walk: the position it refused to go to.
@@ -322,6 +350,7 @@ impl<P: Paginated + Send + 'static> Engine<P> {
         };
         match step {
             Step::Page(delivered) => {
+                let delivered = *delivered;
                 self.next = delivered.next;
                 self.stopped = delivered.stopped;
                 self.total = delivered.total.or(self.total);

@@ -106,6 +106,17 @@ pub enum ErrorKind {
         /// The cursor as the server sent it.
         cursor: Cursor,
     },
+    /// A `slice_by` walk saw an item whose slice value is below the one before
+    /// it: the request is not sorted ascending by that field, so slicing
+    /// could skip data. The walk stops instead.
+    SliceOrder {
+        /// The value before.
+        previous: crate::slice::SliceKey,
+        /// The smaller value that followed.
+        found: crate::slice::SliceKey,
+    },
+    /// A `slice_by` walk saw an item without a value for the slice field.
+    SliceValueMissing,
     /// An offset or page-number walk received the same page twice in a row
     /// (a server that clamps the offset and returns its last page again).
     DuplicatePage,
@@ -216,6 +227,15 @@ impl fmt::Display for Error {
                 "the cursor {cursor:?} is declared `cursor_encoded` but is not a percent-encoded \
                  value, so it was not sent"
             ),
+            ErrorKind::SliceOrder { previous, found } => write!(
+                f,
+                "an item's slice value {found} comes after {previous}: the request must be sorted \
+                 ascending by the `slice_by` field (for Close, `_order_by=date_created`), or slicing \
+                 would skip data"
+            ),
+            ErrorKind::SliceValueMissing => {
+                write!(f, "an item has no value for the `slice_by` field, so the walk cannot slice by it")
+            }
             ErrorKind::DuplicatePage => write!(
                 f,
                 "the server returned the previous page again, so the walk stopped instead of \

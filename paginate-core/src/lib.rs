@@ -12,6 +12,7 @@ mod fetch;
 mod link;
 mod request;
 mod retry;
+pub mod slice;
 pub mod spec;
 mod stream;
 #[cfg(feature = "testing")]
@@ -26,6 +27,7 @@ pub use checkpoint::{Checkpoint, Position};
 pub use cursor::{CountValue, Cursor, CursorValue, FlagValue};
 pub use error::{Error, ErrorKind};
 pub use retry::{RetryEvent, RetryPolicy};
+pub use slice::{SliceKey, SliceState, SliceValue};
 pub use spec::{Paginated, Signals, Spec, Style, Target};
 pub use stream::{Items, Pages, PaginateExt, Paginator};
 pub use walk::{LoopPolicy, StopReason};

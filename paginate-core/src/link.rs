@@ -62,7 +62,7 @@ fn parse_params(mut rest: &str) -> (Vec<(String, String)>, &str) {
             return (params, rest);
         };
         rest = after_semi.trim_start();
-        let name_end = rest.find(|c: char| c == '=' || c == ';' || c == ',').unwrap_or(rest.len());
+        let name_end = rest.find(['=', ';', ',']).unwrap_or(rest.len());
         let name = rest[..name_end].trim().to_ascii_lowercase();
         rest = &rest[name_end..];
         let mut value = String::new();
@@ -73,8 +73,8 @@ fn parse_params(mut rest: &str) -> (Vec<(String, String)>, &str) {
                 value = text;
                 rest = after;
             } else {
-                let end = rest.find(|c: char| c == ';' || c == ',').unwrap_or(rest.len());
-                value = rest[..end].trim().to_owned();
+                let end = rest.find([';', ',']).unwrap_or(rest.len());
+                rest[..end].trim().clone_into(&mut value);
                 rest = &rest[end..];
             }
         }

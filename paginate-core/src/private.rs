@@ -1,6 +1,7 @@
 //! Support for the code `#[derive(Paginated)]` generates. Not a public API.
 
 pub use crate::cursor::{CountValue, Cursor, CursorValue, FlagValue};
+pub use crate::slice::{SliceKey, SliceValue};
 pub use crate::spec::{Paginated, Signals, Spec, Style, Target};
 pub use core::default::Default;
 pub use core::mem::take;

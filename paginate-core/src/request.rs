@@ -9,11 +9,11 @@ use serde_json::Value;
 
 use crate::checkpoint::Position;
 use crate::error::{Error, ErrorKind};
+use crate::slice::SliceKey;
 use crate::spec::{Spec, Style, Target};
-use crate::walk::Options;
+use crate::walk::{Options, SliceFn};
 
 /// The user's request, kept as the template of every page request.
-#[derive(Debug)]
 pub(crate) struct RequestTemplate {
     request: reqwest::Request,
     /// The JSON body, parsed once, when a target lives in the body.
@@ -25,13 +25,15 @@ pub(crate) struct RequestTemplate {
     page_size: Option<u64>,
     /// The position of the first request, read from the user's request when it sets one.
     start: Position,
+    /// Adds a slice's lower bound to a request (`Paginator::slice_with`).
+    slice_with: Option<SliceFn>,
 }
 
 impl RequestTemplate {
     /// Checks the request against the declaration and the options; every
     /// problem is reported here, before anything is sent.
     pub fn new(request: reqwest::Request, spec: Spec, options: &Options) -> Result<RequestTemplate, Error> {
-        let targets = [spec.position_target(), spec.page_size];
+        let targets = [spec.position_target(), spec.page_size, spec.slice_target];
         let json = if targets.iter().flatten().any(|t| matches!(t, Target::Body(_))) {
             Some(parse_body(&request)?)
         } else {
@@ -69,7 +71,21 @@ impl RequestTemplate {
             Style::Page => Position::Page(read(spec.page).unwrap_or(spec.first_page)),
             Style::Link => Position::Start,
         };
-        Ok(RequestTemplate { request, json, spec, write_page_size, page_size, start })
+        if spec.slice_by {
+            if !spec.dedup {
+                return Err(Error::config(
+                    "`slice_by` needs `dedup_by` to recognise the items that share the boundary value",
+                ));
+            }
+            if spec.slice_target.is_none() && options.slice_with.is_none() {
+                return Err(Error::config(
+                    "`slice_by` needs to know where the lower bound goes: declare `slice_param` or \
+                     `slice_body`, or call `.slice_with(..)`",
+                ));
+            }
+        }
+        let slice_with = options.slice_with.clone();
+        Ok(RequestTemplate { request, json, spec, write_page_size, page_size, start, slice_with })
     }
 
     /// The page size in effect, if known.
@@ -88,7 +104,11 @@ impl RequestTemplate {
     }
 
     /// The request for one page.
-    pub fn build(&self, position: &Position) -> Result<reqwest::Request, ErrorKind> {
+    pub fn build(
+        &self,
+        position: &Position,
+        slice_bound: Option<&SliceKey>,
+    ) -> Result<reqwest::Request, ErrorKind> {
         let mut request = self.request.try_clone().expect("checked in RequestTemplate::new");
         if let Position::Url(url) = position {
             // A followed URL is used as it is: nothing is re-encoded or appended.
@@ -119,6 +139,9 @@ impl RequestTemplate {
         if let (Some(target), Some(size)) = (self.spec.page_size, self.write_page_size) {
             set(target, Value::from(size)).map_err(ErrorKind::Config)?;
         }
+        if let (Some(bound), Some(target), None) = (slice_bound, self.spec.slice_target, &self.slice_with) {
+            set(target, bound.to_json()).map_err(ErrorKind::Config)?;
+        }
         if let Some(target) = self.spec.position_target() {
             let unsafe_cursor = |c: &crate::cursor::Cursor| ErrorKind::UnsafeCursor { cursor: c.clone() };
             match position {
@@ -138,7 +161,7 @@ impl RequestTemplate {
                     _ => set(target, c.to_json()).map_err(|_| unsafe_cursor(c))?,
                 },
                 Position::Offset(n) | Position::Page(n) => {
-                    set(target, Value::from(*n)).map_err(ErrorKind::Config)?
+                    set(target, Value::from(*n)).map_err(ErrorKind::Config)?;
                 }
                 Position::Url(_) => unreachable!("handled above"),
             }
@@ -149,6 +172,9 @@ impl RequestTemplate {
             headers.remove(CONTENT_LENGTH);
             headers.entry(CONTENT_TYPE).or_insert(HeaderValue::from_static("application/json"));
             *request.body_mut() = Some(bytes.into());
+        }
+        if let (Some(bound), Some(add_bound)) = (slice_bound, &self.slice_with) {
+            add_bound(&mut request, bound);
         }
         Ok(request)
     }

@@ -103,6 +103,13 @@ pub struct Spec {
     /// Cursor style: the cursor sent on the first request (`first_cursor = "*"`;
     /// `""` sends an empty parameter, as Close's `_cursor=`).
     pub first_cursor: Option<&'static str>,
+    /// Offset style: the walk slices by an item field (`slice_by`) to go past
+    /// `max_offset`.
+    pub slice_by: bool,
+    /// Where the slice's lower bound goes (`slice_param` / `slice_body`);
+    /// `None` with `slice_by` means the user supplies
+    /// [`Paginator::slice_with`](crate::Paginator::slice_with).
+    pub slice_target: Option<Target>,
     /// Drop items whose key ([`Paginated::item_key`], `dedup_by = "path"`) was
     /// already delivered in this walk.
     pub dedup: bool,
@@ -126,6 +133,8 @@ impl Spec {
         cursor_header: None,
         cursor_encoded: false,
         first_cursor: None,
+        slice_by: false,
+        slice_target: None,
         dedup: false,
     };
 
@@ -200,6 +209,12 @@ pub trait Paginated: serde::de::DeserializeOwned {
     /// The key of an item for `dedup_by = "path"`: a 128-bit hash of the field.
     /// `None` (the default) means the item is never treated as a duplicate.
     fn item_key(item: &Self::Item) -> Option<u128> {
+        let _ = item;
+        None
+    }
+    /// The value of an item's `slice_by` field. `None` (the default) for
+    /// declarations without `slice_by`.
+    fn slice_key(item: &Self::Item) -> Option<crate::slice::SliceKey> {
         let _ = item;
         None
     }

@@ -159,6 +159,18 @@ impl<P: Paginated> Paginator<P> {
         self
     }
 
+    /// Adds a slice's lower bound to the request, for a `slice_by` walk whose
+    /// API takes it in a query language rather than a parameter (Close's
+    /// `query=date_created >= "..."`). Called for every request of every slice
+    /// after the first, with the bound (inclusive).
+    pub fn slice_with(
+        mut self,
+        add_bound: impl Fn(&mut reqwest::Request, &crate::SliceKey) + Send + Sync + 'static,
+    ) -> Self {
+        self.options.slice_with = Some(Arc::new(add_bound));
+        self
+    }
+
     /// Overrides the declared `max_offset`.
     pub fn max_offset(mut self, max: u64) -> Self {
         self.options.max_offset = Some(max);

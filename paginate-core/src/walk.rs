@@ -5,7 +5,8 @@ use std::collections::HashSet;
 use crate::checkpoint::{Checkpoint, Position};
 use crate::cursor::Cursor;
 use crate::error::ErrorKind;
-use crate::spec::{Signals, Spec, Style};
+use crate::slice::{SliceKey, SliceProblem, SliceState};
+use crate::spec::{Paginated, Signals, Spec, Style};
 
 /// Why a walk ended normally.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -54,8 +55,11 @@ pub(crate) enum Delivery {
     Discard,
 }
 
+/// A user function that adds a slice's lower bound to a request.
+pub(crate) type SliceFn = std::sync::Arc<dyn Fn(&mut reqwest::Request, &SliceKey) + Send + Sync>;
+
 /// Limits and overrides a user sets at run time.
-#[derive(Debug, Clone, Default)]
+#[derive(Clone, Default)]
 pub(crate) struct Options {
     pub page_size: Option<u64>,
     pub max_items: Option<u64>,
@@ -63,6 +67,21 @@ pub(crate) struct Options {
     pub max_offset: Option<u64>,
     pub on_loop: LoopPolicy,
     pub allow_cross_origin: bool,
+    pub slice_with: Option<SliceFn>,
+}
+
+impl std::fmt::Debug for Options {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Options")
+            .field("page_size", &self.page_size)
+            .field("max_items", &self.max_items)
+            .field("max_pages", &self.max_pages)
+            .field("max_offset", &self.max_offset)
+            .field("on_loop", &self.on_loop)
+            .field("allow_cross_origin", &self.allow_cross_origin)
+            .field("slice_with", &self.slice_with.as_ref().map(|_| "<fn>"))
+            .finish()
+    }
 }
 
 /// The state of one walk between requests.
@@ -94,6 +113,8 @@ pub(crate) struct Walk {
     /// unless `allow_cross_origin`.
     origin: Option<url::Origin>,
     allow_cross_origin: bool,
+    /// The slice of a `slice_by` walk.
+    slice: Option<SliceState>,
 }
 
 impl Walk {
@@ -101,6 +122,7 @@ impl Walk {
     /// (from the options, the request or the declaration).
     pub fn new(spec: Spec, options: &Options, page_size: Option<u64>, start: Checkpoint) -> Walk {
         let items_at_start = start.items_received;
+        let slice = spec.slice_by.then(|| start.slice.clone().unwrap_or_default());
         let mut seen = HashSet::new();
         match &start.position {
             Position::Cursor(c) => {
@@ -130,6 +152,7 @@ impl Walk {
             items_at_start,
             origin: None,
             allow_cross_origin: options.allow_cross_origin,
+            slice,
         }
     }
 
@@ -241,8 +264,11 @@ impl Walk {
             }
             Style::Offset => {
                 let next_offset = offset_of(sent) + received;
-                self.check_offset(next_offset)?;
-                Position::Offset(next_offset)
+                match self.check_offset(next_offset) {
+                    Err(_) if self.restart_slice() => Position::Offset(0),
+                    Err(e) => return Err(e),
+                    Ok(()) => Position::Offset(next_offset),
+                }
             }
             Style::Page => {
                 let next_page = page_of(sent, self.spec.first_page) + 1;
@@ -276,6 +302,7 @@ impl Walk {
             items_delivered: 0,
             items_received: self.items_received,
             total: self.total,
+            slice: self.slice.clone(),
         });
         Ok(Delivery::Deliver)
     }
@@ -290,6 +317,64 @@ impl Walk {
                 Ok(())
             }
         }
+    }
+
+    /// The lower bound of the current slice, if the walk slices.
+    pub fn slice_bound(&self) -> Option<&SliceKey> {
+        self.slice.as_ref()?.bound.as_ref()
+    }
+
+    /// Lets the items of a received page through the slice: drops those the
+    /// previous slice delivered, and stops on an unsorted or missing value.
+    pub fn admit_items<P: Paginated>(&mut self, items: &mut Vec<P::Item>) -> Result<(), ErrorKind> {
+        let Some(slice) = self.slice.as_mut() else { return Ok(()) };
+        let mut problem = None;
+        items.retain(|item| {
+            if problem.is_some() {
+                return false;
+            }
+            match slice.admit(P::slice_key(item), P::item_key(item)) {
+                Ok(keep) => keep,
+                Err(p) => {
+                    problem = Some(p);
+                    false
+                }
+            }
+        });
+        match problem {
+            None => Ok(()),
+            Some(p) => {
+                self.next = None;
+                Err(match p {
+                    SliceProblem::Missing => ErrorKind::SliceValueMissing,
+                    SliceProblem::Unsorted { previous, found } => ErrorKind::SliceOrder { previous, found },
+                })
+            }
+        }
+    }
+
+    /// Moves a `slice_by` walk to its next slice, from offset 0; `false` when
+    /// the walk does not slice or the slice cannot move.
+    pub fn restart_slice(&mut self) -> bool {
+        let Some(slice) = self.slice.as_mut() else { return false };
+        if !slice.next_slice() {
+            return false;
+        }
+        self.last_fingerprint = None;
+        true
+    }
+
+    /// Re-plans the next request after the server refused an offset as too
+    /// deep: the next slice from offset 0, if the walk slices.
+    pub fn retry_in_next_slice(&mut self) -> bool {
+        if !self.restart_slice() {
+            return false;
+        }
+        if let Some(next) = self.next.as_mut() {
+            next.position = Position::Offset(0);
+            next.slice.clone_from(&self.slice);
+        }
+        true
     }
 
     fn check_offset(&mut self, next_offset: u64) -> Result<(), ErrorKind> {

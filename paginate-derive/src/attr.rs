@@ -17,16 +17,18 @@ pub enum Style {
     Cursor,
     Offset,
     Page,
+    Link,
 }
 
 impl Style {
-    pub const ALL: [Style; 3] = [Style::Cursor, Style::Offset, Style::Page];
+    pub const ALL: [Style; 4] = [Style::Cursor, Style::Offset, Style::Page, Style::Link];
 
     pub const fn as_str(self) -> &'static str {
         match self {
             Style::Cursor => "cursor",
             Style::Offset => "offset",
             Style::Page => "page",
+            Style::Link => "link",
         }
     }
 }
@@ -118,16 +120,23 @@ pub struct Container {
     pub style: Attr<StyleValue>,
     pub krate: Attr<Path>,
     pub cursor_field: Attr<FieldPath>,
+    pub cursor_item_field: Attr<FieldPath>,
+    pub cursor_header: Attr<LitStr>,
     pub cursor_param: Attr<LitStr>,
     pub cursor_body: Attr<BodyPath>,
+    pub cursor_request_header: Attr<LitStr>,
+    pub cursor_encoded: Attr<bool>,
+    pub first_cursor: Attr<LitStr>,
     pub offset_param: Attr<LitStr>,
     pub offset_body: Attr<BodyPath>,
     pub max_offset: Attr<IntValue>,
     pub page_param: Attr<LitStr>,
     pub page_body: Attr<BodyPath>,
     pub first_page: Attr<IntValue>,
+    pub next_url: Attr<FieldPath>,
     pub page_size_param: Attr<LitStr>,
     pub page_size_body: Attr<BodyPath>,
+    pub page_size_header: Attr<LitStr>,
     pub page_size: Attr<IntValue>,
     pub max_page_size: Attr<IntValue>,
     pub has_more: Attr<FieldPath>,
@@ -137,6 +146,9 @@ pub struct Container {
     pub stop_on_short_page: Attr<bool>,
     pub stop_on_empty_page: Attr<bool>,
     pub dedup_by: Attr<FieldPath>,
+    pub slice_by: Attr<FieldPath>,
+    pub slice_param: Attr<LitStr>,
+    pub slice_body: Attr<BodyPath>,
     pub items: Attr<FieldPath>,
     pub item_type: Attr<Type>,
 }
@@ -151,16 +163,23 @@ impl Container {
             style: Attr::none(STYLE),
             krate: Attr::none(CRATE),
             cursor_field: Attr::none(CURSOR_FIELD),
+            cursor_item_field: Attr::none(CURSOR_ITEM_FIELD),
+            cursor_header: Attr::none(CURSOR_HEADER),
             cursor_param: Attr::none(CURSOR_PARAM),
             cursor_body: Attr::none(CURSOR_BODY),
+            cursor_request_header: Attr::none(CURSOR_REQUEST_HEADER),
+            cursor_encoded: Attr::none(CURSOR_ENCODED),
+            first_cursor: Attr::none(FIRST_CURSOR),
             offset_param: Attr::none(OFFSET_PARAM),
             offset_body: Attr::none(OFFSET_BODY),
             max_offset: Attr::none(MAX_OFFSET),
             page_param: Attr::none(PAGE_PARAM),
             page_body: Attr::none(PAGE_BODY),
             first_page: Attr::none(FIRST_PAGE),
+            next_url: Attr::none(NEXT_URL),
             page_size_param: Attr::none(PAGE_SIZE_PARAM),
             page_size_body: Attr::none(PAGE_SIZE_BODY),
+            page_size_header: Attr::none(PAGE_SIZE_HEADER),
             page_size: Attr::none(PAGE_SIZE),
             max_page_size: Attr::none(MAX_PAGE_SIZE),
             has_more: Attr::none(HAS_MORE),
@@ -170,6 +189,9 @@ impl Container {
             stop_on_short_page: Attr::none(STOP_ON_SHORT_PAGE),
             stop_on_empty_page: Attr::none(STOP_ON_EMPTY_PAGE),
             dedup_by: Attr::none(DEDUP_BY),
+            slice_by: Attr::none(SLICE_BY),
+            slice_param: Attr::none(SLICE_PARAM),
+            slice_body: Attr::none(SLICE_BODY),
             items: Attr::none(ITEMS),
             item_type: Attr::none(ITEM_TYPE),
         };
@@ -192,7 +214,7 @@ impl Container {
         use symbol::*;
         let path = &meta.path;
         if *path == STYLE {
-            // #[paginate(style = "cursor" | "offset" | "page")]
+            // #[paginate(style = "cursor" | "offset" | "page" | "link")]
             if let Some(lit) = string(cx, meta, STYLE)?
                 && let Some(style) = parse_style(cx, &lit)
             {
@@ -212,12 +234,29 @@ impl Container {
         } else if *path == CURSOR_FIELD {
             // #[paginate(cursor_field = "pages.next.starting_after")]
             field_path_key(cx, meta, at, &mut self.cursor_field)?;
+        } else if *path == CURSOR_ITEM_FIELD {
+            // #[paginate(cursor_item_field = "id")]: a path in the item type
+            field_path_key(cx, meta, at, &mut self.cursor_item_field)?;
+        } else if *path == CURSOR_HEADER {
+            // #[paginate(cursor_header = "X-Next-Cursor")]
+            header_key(cx, meta, at, &mut self.cursor_header)?;
         } else if *path == CURSOR_PARAM {
             // #[paginate(cursor_param = "starting_after")]
             query_key(cx, meta, at, &mut self.cursor_param)?;
         } else if *path == CURSOR_BODY {
             // #[paginate(cursor_body = "pagination.starting_after")]
             body_key(cx, meta, at, &mut self.cursor_body)?;
+        } else if *path == CURSOR_REQUEST_HEADER {
+            // #[paginate(cursor_request_header = "X-Cursor")]
+            header_key(cx, meta, at, &mut self.cursor_request_header)?;
+        } else if *path == CURSOR_ENCODED {
+            // #[paginate(cursor_encoded)] or #[paginate(cursor_encoded = false)]
+            flag_key(cx, meta, at, &mut self.cursor_encoded)?;
+        } else if *path == FIRST_CURSOR {
+            // #[paginate(first_cursor = "*")]: any string, "" included
+            if let Some(lit) = string(cx, meta, FIRST_CURSOR)? {
+                self.first_cursor.set(cx, at, lit);
+            }
         } else if *path == OFFSET_PARAM {
             // #[paginate(offset_param = "offset")]
             query_key(cx, meta, at, &mut self.offset_param)?;
@@ -238,12 +277,18 @@ impl Container {
             int_key(cx, meta, at, &mut self.first_page, |n| {
                 (n > 1).then(|| format!("`first_page` must be 0 or 1, not {n}"))
             })?;
+        } else if *path == NEXT_URL {
+            // #[paginate(next_url = "links.next")]
+            field_path_key(cx, meta, at, &mut self.next_url)?;
         } else if *path == PAGE_SIZE_PARAM {
             // #[paginate(page_size_param = "per_page")]
             query_key(cx, meta, at, &mut self.page_size_param)?;
         } else if *path == PAGE_SIZE_BODY {
             // #[paginate(page_size_body = "pagination.per_page")]
             body_key(cx, meta, at, &mut self.page_size_body)?;
+        } else if *path == PAGE_SIZE_HEADER {
+            // #[paginate(page_size_header = "X-Page-Size")]
+            header_key(cx, meta, at, &mut self.page_size_header)?;
         } else if *path == PAGE_SIZE {
             // #[paginate(page_size = 50)]
             int_key(cx, meta, at, &mut self.page_size, |n| {
@@ -272,6 +317,15 @@ impl Container {
         } else if *path == STOP_ON_EMPTY_PAGE {
             // #[paginate(stop_on_empty_page)] or #[paginate(stop_on_empty_page = false)]
             flag_key(cx, meta, at, &mut self.stop_on_empty_page)?;
+        } else if *path == SLICE_BY {
+            // #[paginate(slice_by = "date_created")]: a path in the item type
+            field_path_key(cx, meta, at, &mut self.slice_by)?;
+        } else if *path == SLICE_PARAM {
+            // #[paginate(slice_param = "date_created__gte")]
+            query_key(cx, meta, at, &mut self.slice_param)?;
+        } else if *path == SLICE_BODY {
+            // #[paginate(slice_body = "query.date_created.gte")]
+            body_key(cx, meta, at, &mut self.slice_body)?;
         } else if *path == DEDUP_BY {
             // #[paginate(dedup_by = "id")]: a path in the item type
             field_path_key(cx, meta, at, &mut self.dedup_by)?;
@@ -307,16 +361,23 @@ impl Container {
             self.style.declared(),
             self.krate.declared(),
             self.cursor_field.declared(),
+            self.cursor_item_field.declared(),
+            self.cursor_header.declared(),
             self.cursor_param.declared(),
             self.cursor_body.declared(),
+            self.cursor_request_header.declared(),
+            self.cursor_encoded.declared(),
+            self.first_cursor.declared(),
             self.offset_param.declared(),
             self.offset_body.declared(),
             self.max_offset.declared(),
             self.page_param.declared(),
             self.page_body.declared(),
             self.first_page.declared(),
+            self.next_url.declared(),
             self.page_size_param.declared(),
             self.page_size_body.declared(),
+            self.page_size_header.declared(),
             self.page_size.declared(),
             self.max_page_size.declared(),
             self.has_more.declared(),
@@ -326,6 +387,9 @@ impl Container {
             self.stop_on_short_page.declared(),
             self.stop_on_empty_page.declared(),
             self.dedup_by.declared(),
+            self.slice_by.declared(),
+            self.slice_param.declared(),
+            self.slice_body.declared(),
             self.items.declared(),
             self.item_type.declared(),
         ]
@@ -383,7 +447,9 @@ fn parse_style(cx: &Ctxt, lit: &LitStr) -> Option<Style> {
     if style.is_none() {
         cx.error_spanned_by(
             lit,
-            format!("unknown style `{value:?}`; expected `\"cursor\"`, `\"offset\"` or `\"page\"`"),
+            format!(
+                "unknown style `{value:?}`; expected `\"cursor\"`, `\"offset\"`, `\"page\"` or `\"link\"`"
+            ),
         );
     }
     style
@@ -417,6 +483,33 @@ fn query_key(cx: &Ctxt, meta: &ParseNestedMeta, at: Position, slot: &mut Attr<Li
         }
     }
     Ok(())
+}
+
+// `key = "X-Name"`: an HTTP header name.
+fn header_key(cx: &Ctxt, meta: &ParseNestedMeta, at: Position, slot: &mut Attr<LitStr>) -> syn::Result<()> {
+    if let Some(lit) = string(cx, meta, slot.key)? {
+        let value = lit.value();
+        if value.is_empty() {
+            cx.error_spanned_by(&lit, format!("empty header name; write it like `{}`", slot.key.example));
+        } else if let Some(c) = value.chars().find(|&c| !is_token_char(c)) {
+            cx.error_spanned_by(
+                &lit,
+                format!(
+                    "`{value}` is not an HTTP header name: {c:?} is not allowed in one; use letters, \
+                     digits and `-`, like `{}`",
+                    slot.key.example
+                ),
+            );
+        } else {
+            slot.set(cx, at, lit);
+        }
+    }
+    Ok(())
+}
+
+/// A character of an HTTP token (RFC 9110, section 5.6.2), which a header name is.
+fn is_token_char(c: char) -> bool {
+    c.is_ascii_alphanumeric() || "!#$%&'*+-.^_`|~".contains(c)
 }
 
 // `key = "a.b"`: a path of JSON object keys in the request body.

@@ -5,7 +5,7 @@
 use crate::ast::{self, Input};
 use crate::attr::{Declared, Style, StyleValue};
 use crate::ctxt::Ctxt;
-use crate::symbol::{self, Scope};
+use crate::symbol::{self, Key, Scope};
 
 /// Runs every rule, reporting into `cx`.
 pub fn check(cx: &Ctxt, input: &Input) {
@@ -16,7 +16,35 @@ pub fn check(cx: &Ctxt, input: &Input) {
     // "add cursor_param" on top of "offset_param is not for cursors" would be noise.
     if keys_match_style(cx, input, style.style) {
         position_target(cx, input, style);
-        cursor_field_declared(cx, input, style);
+        cursor_source(cx, input, style);
+        cursor_encoded(cx, input);
+        slicing(cx, input);
+    }
+}
+
+// slice_by needs dedup_by (the ties at the boundary) and at most one bound target;
+// slice_param / slice_body need slice_by.
+fn slicing(cx: &Ctxt, input: &Input) {
+    let a = &input.attrs;
+    let targets = [a.slice_param.declared(), a.slice_body.declared()];
+    let Some(slice_by) = a.slice_by.declared() else {
+        for target in targets.into_iter().flatten() {
+            cx.error_at(
+                target.span,
+                format!("`{}` sets where a slice's lower bound goes, but nothing slices: add `slice_by = \"date_created\"`", target.key),
+            );
+        }
+        return;
+    };
+    if a.dedup_by.get().is_none() {
+        cx.error_at(
+            slice_by.span,
+            "`slice_by` needs `dedup_by = \"id\"`: items that share the boundary value come again in \
+             the next slice and are recognised by that key",
+        );
+    }
+    if let [Some(_), Some(second)] = targets {
+        cx.error_at(second.span, "`slice_param` and `slice_body` cannot both be given; keep one");
     }
 }
 
@@ -28,7 +56,7 @@ fn style_declared<'a>(cx: &Ctxt, input: &'a Input) -> Option<&'a StyleValue> {
             input.ident,
             format!(
                 "missing `#[paginate(style = \"...\")]` on `{}`: declare how the API paginates with \
-                 `style = \"cursor\"`, `style = \"offset\"` or `style = \"page\"`",
+                 `style = \"cursor\"`, `style = \"offset\"`, `style = \"page\"` or `style = \"link\"`",
                 input.ident
             ),
         );
@@ -40,7 +68,9 @@ fn style_declared<'a>(cx: &Ctxt, input: &'a Input) -> Option<&'a StyleValue> {
 // Returns whether every key belongs to the style.
 fn keys_match_style(cx: &Ctxt, input: &Input, style: Style) -> bool {
     let mut ok = true;
-    for Declared { key, span, .. } in input.attrs.declared() {
+    let mut declared = input.attrs.declared();
+    declared.sort_by_key(|declared| declared.order);
+    for Declared { key, span, .. } in declared {
         if matches!(key.scope, Scope::Styles(_)) && !key.applies_to(style) {
             cx.error_at(
                 span,
@@ -56,48 +86,85 @@ fn keys_match_style(cx: &Ctxt, input: &Input, style: Style) -> bool {
     ok
 }
 
-// Exactly one of cursor_param / cursor_body (offset_..., page_... likewise).
+// Exactly one of cursor_param / cursor_body / cursor_request_header (offset_..., page_... likewise).
 fn position_target(cx: &Ctxt, input: &Input, style: &StyleValue) {
     let a = &input.attrs;
-    let (param, body) = match style.style {
-        Style::Cursor => (a.cursor_param.declared(), a.cursor_body.declared()),
-        Style::Offset => (a.offset_param.declared(), a.offset_body.declared()),
-        Style::Page => (a.page_param.declared(), a.page_body.declared()),
-    };
-    let (param_key, body_key) = match style.style {
-        Style::Cursor => (symbol::CURSOR_PARAM, symbol::CURSOR_BODY),
-        Style::Offset => (symbol::OFFSET_PARAM, symbol::OFFSET_BODY),
-        Style::Page => (symbol::PAGE_PARAM, symbol::PAGE_BODY),
-    };
-    let what = match style.style {
-        Style::Cursor => "the cursor",
-        Style::Offset => "the offset",
-        Style::Page => "the page number",
-    };
-    match (param, body) {
-        (Some(param), Some(body)) => at_most_one(cx, param, body),
-        (None, None) => cx.error_spanned_by(
-            &style.lit,
-            format!(
-                "`style = \"{}\"` needs to know where to send {what}: add `{}` (a query parameter) \
-                 or `{}` (a path in the JSON body)",
-                style.style.as_str(),
-                param_key.example,
-                body_key.example
-            ),
+    let (what, targets) = match style.style {
+        Style::Cursor => (
+            "the cursor",
+            vec![
+                (a.cursor_param.declared(), symbol::CURSOR_PARAM, QUERY),
+                (a.cursor_body.declared(), symbol::CURSOR_BODY, BODY),
+                (a.cursor_request_header.declared(), symbol::CURSOR_REQUEST_HEADER, HEADER),
+            ],
         ),
-        _ => {}
-    }
-}
-
-// A cursor style must say where the next cursor is in the response.
-fn cursor_field_declared(cx: &Ctxt, input: &Input, style: &StyleValue) {
-    if style.style == Style::Cursor && input.attrs.cursor_field.get().is_none() {
+        Style::Offset => (
+            "the offset",
+            vec![
+                (a.offset_param.declared(), symbol::OFFSET_PARAM, QUERY),
+                (a.offset_body.declared(), symbol::OFFSET_BODY, BODY),
+            ],
+        ),
+        Style::Page => (
+            "the page number",
+            vec![
+                (a.page_param.declared(), symbol::PAGE_PARAM, QUERY),
+                (a.page_body.declared(), symbol::PAGE_BODY, BODY),
+            ],
+        ),
+        // The next page's URL is the whole next request: there is nothing to place.
+        Style::Link => return,
+    };
+    if !at_most_one(cx, &targets) {
         cx.error_spanned_by(
             &style.lit,
             format!(
-                "`style = \"cursor\"` needs the path of the next cursor in the response: add `{}`",
-                symbol::CURSOR_FIELD.example
+                "`style = \"{}\"` needs to know where to send {what}: add {}",
+                style.style.as_str(),
+                alternatives(&targets)
+            ),
+        );
+    }
+}
+
+// A cursor style reads the next cursor from exactly one of cursor_field /
+// cursor_item_field / cursor_header.
+fn cursor_source(cx: &Ctxt, input: &Input, style: &StyleValue) {
+    if style.style != Style::Cursor {
+        return;
+    }
+    let a = &input.attrs;
+    let sources = [
+        (a.cursor_field.declared(), symbol::CURSOR_FIELD, "a field of the response"),
+        (a.cursor_item_field.declared(), symbol::CURSOR_ITEM_FIELD, "a field of the last item of the page"),
+        (a.cursor_header.declared(), symbol::CURSOR_HEADER, "a response header"),
+    ];
+    if !at_most_one(cx, &sources) {
+        cx.error_spanned_by(
+            &style.lit,
+            format!(
+                "`style = \"cursor\"` needs to know where the next cursor comes from: add {}",
+                alternatives(&sources)
+            ),
+        );
+    }
+}
+
+// cursor_encoded is about percent-encoding, which only a query parameter has.
+fn cursor_encoded(cx: &Ctxt, input: &Input) {
+    let a = &input.attrs;
+    let Some(encoded) = a.cursor_encoded.declared() else { return };
+    if a.cursor_param.get().is_some() {
+        return;
+    }
+    // With no target at all, `position_target` already asks for one.
+    if let Some(other) = a.cursor_body.declared().or(a.cursor_request_header.declared()) {
+        cx.error_at(
+            encoded.span,
+            format!(
+                "`cursor_encoded` goes with `cursor_param`: only a query parameter is percent-encoded, \
+                 and this cursor is sent with `{}`; remove `cursor_encoded`",
+                other.key
             ),
         );
     }
@@ -106,22 +173,18 @@ fn cursor_field_declared(cx: &Ctxt, input: &Input, style: &StyleValue) {
 // At most one page-size target; page_size and max_page_size need one; page_size <= max_page_size.
 fn page_size(cx: &Ctxt, input: &Input) {
     let a = &input.attrs;
-    match (a.page_size_param.declared(), a.page_size_body.declared()) {
-        (Some(param), Some(body)) => at_most_one(cx, param, body),
-        (None, None) => {
-            for declared in [a.page_size.declared(), a.max_page_size.declared()].into_iter().flatten() {
-                cx.error_at(
-                    declared.span,
-                    format!(
-                        "`{}` has nowhere to go: add `{}` (a query parameter) or `{}` (a path in the JSON body)",
-                        declared.key,
-                        symbol::PAGE_SIZE_PARAM.example,
-                        symbol::PAGE_SIZE_BODY.example
-                    ),
-                );
-            }
+    let targets = [
+        (a.page_size_param.declared(), symbol::PAGE_SIZE_PARAM, QUERY),
+        (a.page_size_body.declared(), symbol::PAGE_SIZE_BODY, BODY),
+        (a.page_size_header.declared(), symbol::PAGE_SIZE_HEADER, HEADER),
+    ];
+    if !at_most_one(cx, &targets) {
+        for declared in [a.page_size.declared(), a.max_page_size.declared()].into_iter().flatten() {
+            cx.error_at(
+                declared.span,
+                format!("`{}` has nowhere to go: add {}", declared.key, alternatives(&targets)),
+            );
         }
-        _ => {}
     }
     if let (Some(size), Some(max)) = (a.page_size.value(), a.max_page_size.value())
         && size.value > max.value
@@ -195,11 +258,35 @@ fn items(cx: &Ctxt, input: &Input) {
     }
 }
 
-// Two keys of which at most one may be given: the error goes on the second.
-fn at_most_one(cx: &Ctxt, a: Declared, b: Declared) {
-    let (first, second) = if a.order < b.order { (a, b) } else { (b, a) };
-    cx.error_at(
-        second.span,
-        format!("`{}` and `{}` cannot both be given; keep one of them", first.key, second.key),
-    );
+const QUERY: &str = "a query parameter";
+const BODY: &str = "a path in the JSON body";
+const HEADER: &str = "a request header";
+
+/// One of several keys that say the same thing, with what it means.
+type Alternative = (Option<Declared>, Key, &'static str);
+
+// Keys of which at most one may be given: the error goes on each one after the
+// first. Returns whether one was given.
+fn at_most_one(cx: &Ctxt, keys: &[Alternative]) -> bool {
+    let mut given: Vec<Declared> = keys.iter().filter_map(|(declared, ..)| *declared).collect();
+    given.sort_by_key(|declared| declared.order);
+    let Some((first, rest)) = given.split_first() else { return false };
+    for second in rest {
+        cx.error_at(
+            second.span,
+            format!("`{}` and `{}` cannot both be given; keep one of them", first.key, second.key),
+        );
+    }
+    true
+}
+
+/// "`a = ..` (what), `b = ..` (what) or `c = ..` (what)".
+fn alternatives(keys: &[Alternative]) -> String {
+    let described: Vec<String> =
+        keys.iter().map(|(_, key, what)| format!("`{}` ({what})", key.example)).collect();
+    match described.split_last() {
+        Some((last, [])) => last.clone(),
+        Some((last, rest)) => format!("{} or {last}", rest.join(", ")),
+        None => String::new(),
+    }
 }

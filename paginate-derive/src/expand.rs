@@ -50,6 +50,14 @@ fn impl_paginated(input: &Input) -> TokenStream {
     };
     let spec = spec(input, &private);
     let signals = signals(input, &private);
+    let slice_key = input.attrs.slice_by.value().map(|path| {
+        let key = read(&private, path, &quote!(SliceValue::to_slice_key), &quote!(item));
+        quote! {
+            fn slice_key(item: &Self::Item) -> #private::Option<#private::SliceKey> {
+                #key
+            }
+        }
+    });
     let item_key = input.attrs.dedup_by.value().map(|path| {
         let key = read(&private, path, &quote!(item_key), &quote!(item));
         quote! {
@@ -74,6 +82,7 @@ fn impl_paginated(input: &Input) -> TokenStream {
                 #items_mut
             }
             #item_key
+            #slice_key
         },
     )
 }
@@ -136,19 +145,31 @@ fn spec(input: &Input, private: &TokenStream) -> TokenStream {
         Style::Cursor => quote!(Cursor),
         Style::Offset => quote!(Offset),
         Style::Page => quote!(Page),
+        Style::Link => quote!(Link),
     };
     fields.push(quote!(style: #private::Style::#style_variant));
-    let position = match style {
-        Style::Cursor => target(private, &a.cursor_param, &a.cursor_body).map(|t| quote!(cursor: #t)),
-        Style::Offset => target(private, &a.offset_param, &a.offset_body).map(|t| quote!(offset: #t)),
-        Style::Page => target(private, &a.page_param, &a.page_body).map(|t| quote!(page: #t)),
+    let (name, position) = match style {
+        Style::Cursor => (
+            quote!(cursor),
+            target(private, a.cursor_param.value(), a.cursor_body.value(), a.cursor_request_header.value()),
+        ),
+        Style::Offset => {
+            (quote!(offset), target(private, a.offset_param.value(), a.offset_body.value(), None))
+        }
+        Style::Page => (quote!(page), target(private, a.page_param.value(), a.page_body.value(), None)),
+        // A link walk requests the URL the server gave: there is no position to place.
+        Style::Link => (quote!(), None),
     };
-    fields.extend(position);
+    if let Some(t) = position {
+        fields.push(quote!(#name: #t));
+    }
     if let Some(first_page) = a.first_page.value() {
         let n = Literal::u64_suffixed(first_page.value);
         fields.push(quote!(first_page: #n));
     }
-    if let Some(t) = target(private, &a.page_size_param, &a.page_size_body) {
+    if let Some(t) =
+        target(private, a.page_size_param.value(), a.page_size_body.value(), a.page_size_header.value())
+    {
         fields.push(quote!(page_size: #t));
     }
     for (name, value) in [
@@ -165,14 +186,32 @@ fn spec(input: &Input, private: &TokenStream) -> TokenStream {
     }
     // An offset or page walk past the end only ever sees empty pages: always stop on one.
     let stop_on_empty_page = match style {
-        Style::Cursor => a.stop_on_empty_page.value().copied(),
+        Style::Cursor | Style::Link => a.stop_on_empty_page.value().copied(),
         Style::Offset | Style::Page => Some(true),
     };
     if let Some(flag) = stop_on_empty_page {
         fields.push(quote!(stop_on_empty_page: #flag));
     }
+    if a.next_url.value().is_some() {
+        fields.push(quote!(next_url_field: true));
+    }
+    if let Some(name) = a.cursor_header.value() {
+        fields.push(quote!(cursor_header: #private::Some(#name)));
+    }
+    if let Some(&flag) = a.cursor_encoded.value() {
+        fields.push(quote!(cursor_encoded: #flag));
+    }
+    if let Some(first) = a.first_cursor.value() {
+        fields.push(quote!(first_cursor: #private::Some(#first)));
+    }
     if a.dedup_by.value().is_some() {
         fields.push(quote!(dedup: true));
+    }
+    if a.slice_by.value().is_some() {
+        fields.push(quote!(slice_by: true));
+    }
+    if let Some(t) = target(private, a.slice_param.value(), a.slice_body.value(), None) {
+        fields.push(quote!(slice_target: #t));
     }
     quote! {
         #private::Spec {
@@ -182,12 +221,20 @@ fn spec(input: &Input, private: &TokenStream) -> TokenStream {
     }
 }
 
-/// `Some(Target::Query("name"))` or `Some(Target::Body(&["a", "b"]))`.
-fn target(private: &TokenStream, param: &Attr<syn::LitStr>, body: &Attr<BodyPath>) -> Option<TokenStream> {
-    if let Some(name) = param.value() {
+/// `Some(Target::Query("name"))`, `Some(Target::Body(&["a", "b"]))` or `Some(Target::Header("X-Name"))`.
+fn target(
+    private: &TokenStream,
+    param: Option<&syn::LitStr>,
+    body: Option<&BodyPath>,
+    header: Option<&syn::LitStr>,
+) -> Option<TokenStream> {
+    if let Some(name) = param {
         return Some(quote!(#private::Some(#private::Target::Query(#name))));
     }
-    body.value().map(|path| {
+    if let Some(name) = header {
+        return Some(quote!(#private::Some(#private::Target::Header(#name))));
+    }
+    body.map(|path| {
         let segments = path.segments.iter().map(|segment| syn::LitStr::new(segment, path.lit.span()));
         quote!(#private::Some(#private::Target::Body(&[#(#segments),*])))
     })
@@ -210,7 +257,7 @@ fn signals(input: &Input, private: &TokenStream) -> TokenStream {
         (quote!(total), &a.total, quote!(CountValue::to_count)),
         (quote!(total_pages), &a.total_pages, quote!(CountValue::to_count)),
     ];
-    let fields: Vec<TokenStream> = reads
+    let mut fields: Vec<TokenStream> = reads
         .into_iter()
         .filter_map(|(name, path, leaf)| {
             path.value().map(|path| {
@@ -219,6 +266,26 @@ fn signals(input: &Input, private: &TokenStream) -> TokenStream {
             })
         })
         .collect();
+    if let Some(path) = a.cursor_item_field.value() {
+        // The cursor is a field of the last item; an empty page has none, which ends the walk.
+        let item = quote!(__paginate_item);
+        let read = read(private, path, &quote!(CursorValue::to_cursor), &item);
+        fields.insert(
+            0,
+            quote! {
+                cursor: match #private::Paginated::items(self).last() {
+                    #private::Some(#item) => #read,
+                    #private::None => #private::None,
+                }
+            },
+        );
+    }
+    if let Some(path) = a.next_url.value() {
+        let read = read(private, path, &quote!(CursorValue::to_cursor), &quote!(self));
+        fields.push(quote! {
+            next_url: #read.map(|__paginate_cursor| __paginate_cursor.as_text().into_owned())
+        });
+    }
     if fields.is_empty() {
         return quote!(#private::Default::default());
     }

@@ -67,6 +67,7 @@ use syn::{DeriveInput, parse_macro_input};
 /// | `style = "cursor"` | An opaque token from the response is sent back for the next page. |
 /// | `style = "offset"` | A count of items to skip; it advances by the number of items received. |
 /// | `style = "page"` | A page number that advances by one. |
+/// | `style = "link"` | The next page is a URL: the `rel="next"` link of the `Link` response header, or the field named by `next_url`. |
 ///
 /// `style` is required. The keys below marked with a style are only accepted
 /// on that style.
@@ -74,20 +75,67 @@ use syn::{DeriveInput, parse_macro_input};
 /// # Where the position goes, and where it comes from
 ///
 /// Every position has exactly one target: a query parameter (`*_param`, any
-/// non-empty name) or a path of JSON keys in the request body (`*_body`,
-/// segments separated by `.`, each any non-empty string).
+/// non-empty name), a path of JSON keys in the request body (`*_body`,
+/// segments separated by `.`, each any non-empty string) or, for a cursor, a
+/// request header (`cursor_request_header`). Header names are HTTP tokens:
+/// letters, digits and ``!#$%&'*+-.^_`|~``.
 ///
 /// | Key | Style | Meaning |
 /// |---|---|---|
-/// | `cursor_field = "a.b.c"` | cursor | Required. The field path of the next cursor in the response. |
+/// | `cursor_field = "a.b.c"` | cursor | The field path of the next cursor in the response. |
+/// | `cursor_item_field = "a.b"` | cursor | The field path of the next cursor in the last item of the page (Stripe `starting_after` = the last `id`, Elasticsearch `search_after` = the last hit's `sort`). |
+/// | `cursor_header = "X-Next-Cursor"` | cursor | The response header holding the next cursor. |
 /// | `cursor_param = "name"` | cursor | Send the cursor as this query parameter. |
 /// | `cursor_body = "a.b"` | cursor | Send the cursor at this path of the JSON body. |
+/// | `cursor_request_header = "X-Cursor"` | cursor | Send the cursor in this request header. |
+/// | `cursor_encoded` | cursor | The server's cursor is already percent-encoded: put it in the query as it is. Only with `cursor_param`. |
+/// | `first_cursor = "*"` | cursor | The cursor to send on the first request (any string, `""` too); by default none is sent. |
 /// | `offset_param = "name"` | offset | Send the offset as this query parameter. |
 /// | `offset_body = "a.b"` | offset | Send the offset at this path of the JSON body. |
 /// | `page_param = "name"` | page | Send the page number as this query parameter. |
 /// | `page_body = "a.b"` | page | Send the page number at this path of the JSON body. |
 /// | `first_page = 0` | page | The number of the first page: `0` or `1` (default `1`). |
 /// | `max_offset = N` | offset, page | The largest offset the API accepts. |
+/// | `next_url = "a.b"` | link | The field path of the next page's URL in the response, instead of the `Link` header. |
+///
+/// A cursor style needs exactly one of `cursor_field`, `cursor_item_field`
+/// and `cursor_header` (where the cursor comes from) and exactly one of
+/// `cursor_param`, `cursor_body` and `cursor_request_header` (where it goes).
+/// An offset or page style needs exactly one of its `*_param` and `*_body`.
+/// A link style has no position to place: each next request is the URL the
+/// server gave, so a walk ends when there is none.
+///
+/// ```
+/// use paginated::Paginated;
+/// use serde::Deserialize;
+///
+/// // Microsoft Graph: {"value": [...], "@odata.nextLink": "https://graph.microsoft.com/v1.0/users?$skiptoken=X"}
+/// #[derive(Deserialize, Paginated)]
+/// #[paginate(style = "link", next_url = "next_link", page_size_param = "$top", page_size = 100)]
+/// struct Users {
+///     #[paginate(items)]
+///     value: Vec<serde_json::Value>,
+///     #[serde(rename = "@odata.nextLink")]
+///     next_link: Option<String>,
+/// }
+///
+/// // Stripe: the next cursor is the `id` of the last object of the page.
+/// #[derive(Deserialize, Paginated)]
+/// #[paginate(style = "cursor", cursor_item_field = "id", cursor_param = "starting_after", has_more = "has_more")]
+/// struct Charges {
+///     #[paginate(items)]
+///     data: Vec<Charge>,
+///     has_more: bool,
+/// }
+///
+/// #[derive(Deserialize)]
+/// struct Charge { id: String }
+///
+/// let page: Users = serde_json::from_str(r#"{"value": [], "@odata.nextLink": "/users?$skiptoken=X"}"#).unwrap();
+/// assert_eq!(page.signals().next_url.as_deref(), Some("/users?$skiptoken=X"));
+/// let page: Charges = serde_json::from_str(r#"{"data": [{"id": "ch_1"}, {"id": "ch_2"}], "has_more": true}"#).unwrap();
+/// assert_eq!(page.signals().cursor.unwrap().as_text(), "ch_2");
+/// ```
 ///
 /// # Page size
 ///
@@ -95,11 +143,13 @@ use syn::{DeriveInput, parse_macro_input};
 /// |---|---|
 /// | `page_size_param = "name"` | Send the page size as this query parameter. |
 /// | `page_size_body = "a.b"` | Send the page size at this path of the JSON body. |
+/// | `page_size_header = "X-Page-Size"` | Send the page size in this request header. |
 /// | `page_size = N` | The page size to request (at least 1), unless overridden at run time. |
 /// | `max_page_size = N` | The largest page size the API accepts (at least 1, and not below `page_size`). |
 ///
-/// At most one of `page_size_param` / `page_size_body`; `page_size` and
-/// `max_page_size` need one of them.
+/// At most one of `page_size_param` / `page_size_body` / `page_size_header`;
+/// `page_size` and `max_page_size` need one of them. On a link style the page
+/// size goes on the first request only: the next URLs carry their own.
 ///
 /// # Stop signals
 ///
@@ -115,8 +165,10 @@ use syn::{DeriveInput, parse_macro_input};
 /// | `stop_on_short_page` | — | a page has fewer items than the page size |
 /// | `stop_on_empty_page` | — | a page has no items (always on for `offset` and `page`) |
 ///
-/// The two flags are written bare or as `= true` / `= false`. A cursor walk
-/// also ends when `cursor_field` holds no cursor (`None`, `null` or `""`).
+/// The two flags are written bare or as `= true` / `= false` (as is
+/// `cursor_encoded`). A cursor walk also ends when there is no next cursor
+/// (`None`, `null` or `""`; for `cursor_item_field`, an empty page), and a
+/// link walk when there is no next URL.
 ///
 /// # Items
 ///
@@ -140,18 +192,20 @@ use syn::{DeriveInput, parse_macro_input};
 ///
 /// # Field paths
 ///
-/// `cursor_field`, `has_more`, `is_last`, `total`, `total_pages` and `items`
-/// take a dot-separated path of Rust field names (raw identifiers like
-/// `r#type` included) from the struct down to the value. The derive writes
-/// ordinary field accesses, so a typo is rustc's own "no field `nxt` on type
-/// `Pages`", pointing at the string. On the way down (for every key but
+/// `cursor_field`, `next_url`, `has_more`, `is_last`, `total`, `total_pages`
+/// and `items` take a dot-separated path of Rust field names (raw identifiers
+/// like `r#type` included) from the struct down to the value;
+/// `cursor_item_field` and `dedup_by` take one from the item type. The derive
+/// writes ordinary field accesses, so a typo is rustc's own "no field `nxt`
+/// on type `Pages`", pointing at the string. On the way down (for every key but
 /// `items`), an `Option<T>` field is stepped into when `Some` and ends the
 /// read with "absent" when `None`; `Box<T>`, `Option<Box<T>>` and
 /// `Box<Option<T>>` work too. The last field may itself be optional:
 ///
 /// | Key | Accepted field types |
 /// |---|---|
-/// | `cursor_field` | `String`, `str`, `Cow<str>`, integers, `serde_json::Value`, in `Option`/`Box` |
+/// | `cursor_field`, `cursor_item_field` | `String`, `str`, `Cow<str>`, integers, `serde_json::Value`, `Vec<serde_json::Value>`, in `Option`/`Box` |
+/// | `next_url` | `String`, `str`, `Cow<str>`, in `Option`/`Box` |
 /// | `has_more`, `is_last` | `bool`, in `Option`/`Box` |
 /// | `total`, `total_pages` | integers, `paginated::de::Lenient<integer>`, in `Option`/`Box` |
 ///
@@ -160,6 +214,9 @@ use syn::{DeriveInput, parse_macro_input};
 /// | Key | Meaning |
 /// |---|---|
 /// | `crate = "path"` | The path of the `paginated` crate, if it is not `::paginated` (re-exported or renamed). |
+/// | `dedup_by = "a.b"` | A field path in the item type (a `Hash` value); an item whose value was already delivered in this walk is dropped. |
+/// | `slice_by = "a.b"` | Offset style: a field path in the item type (a string or an integer) to slice deep walks by; past `max_offset` (or when the server refuses the offset as too deep) the walk restarts at offset 0 with a lower bound set to the last delivered value. The request must be sorted ascending by that field; needs `dedup_by`. |
+/// | `slice_param = "name"` / `slice_body = "a.b"` | Offset style: where a slice's lower bound (inclusive) goes; or supply `Paginator::slice_with` at run time. |
 ///
 /// # What it generates
 ///

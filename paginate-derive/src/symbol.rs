@@ -69,6 +69,7 @@ const CURSOR: &[Style] = &[Style::Cursor];
 const OFFSET: &[Style] = &[Style::Offset];
 const PAGE: &[Style] = &[Style::Page];
 const OFFSET_PAGE: &[Style] = &[Style::Offset, Style::Page];
+const LINK: &[Style] = &[Style::Link];
 
 pub const ATTR: &str = "paginate";
 
@@ -77,9 +78,15 @@ pub const CRATE: Key = Key::container("crate", "crate = \"paginated\"");
 
 pub const CURSOR_FIELD: Key =
     Key::styles("cursor_field", CURSOR, "cursor_field = \"pages.next.starting_after\"");
+pub const CURSOR_ITEM_FIELD: Key = Key::styles("cursor_item_field", CURSOR, "cursor_item_field = \"id\"");
+pub const CURSOR_HEADER: Key = Key::styles("cursor_header", CURSOR, "cursor_header = \"X-Next-Cursor\"");
 pub const CURSOR_PARAM: Key = Key::styles("cursor_param", CURSOR, "cursor_param = \"starting_after\"");
 pub const CURSOR_BODY: Key =
     Key::styles("cursor_body", CURSOR, "cursor_body = \"pagination.starting_after\"");
+pub const CURSOR_REQUEST_HEADER: Key =
+    Key::styles("cursor_request_header", CURSOR, "cursor_request_header = \"X-Cursor\"");
+pub const CURSOR_ENCODED: Key = Key::styles("cursor_encoded", CURSOR, "cursor_encoded");
+pub const FIRST_CURSOR: Key = Key::styles("first_cursor", CURSOR, "first_cursor = \"*\"");
 
 pub const OFFSET_PARAM: Key = Key::styles("offset_param", OFFSET, "offset_param = \"offset\"");
 pub const OFFSET_BODY: Key = Key::styles("offset_body", OFFSET, "offset_body = \"offset\"");
@@ -89,8 +96,11 @@ pub const PAGE_PARAM: Key = Key::styles("page_param", PAGE, "page_param = \"page
 pub const PAGE_BODY: Key = Key::styles("page_body", PAGE, "page_body = \"page\"");
 pub const FIRST_PAGE: Key = Key::styles("first_page", PAGE, "first_page = 0");
 
+pub const NEXT_URL: Key = Key::styles("next_url", LINK, "next_url = \"links.next\"");
+
 pub const PAGE_SIZE_PARAM: Key = Key::container("page_size_param", "page_size_param = \"per_page\"");
 pub const PAGE_SIZE_BODY: Key = Key::container("page_size_body", "page_size_body = \"pagination.per_page\"");
+pub const PAGE_SIZE_HEADER: Key = Key::container("page_size_header", "page_size_header = \"X-Page-Size\"");
 pub const PAGE_SIZE: Key = Key::container("page_size", "page_size = 50");
 pub const MAX_PAGE_SIZE: Key = Key::container("max_page_size", "max_page_size = 150");
 
@@ -103,6 +113,10 @@ pub const STOP_ON_EMPTY_PAGE: Key = Key::container("stop_on_empty_page", "stop_o
 
 pub const DEDUP_BY: Key = Key::container("dedup_by", "dedup_by = \"id\"");
 
+pub const SLICE_BY: Key = Key::styles("slice_by", OFFSET, "slice_by = \"date_created\"");
+pub const SLICE_PARAM: Key = Key::styles("slice_param", OFFSET, "slice_param = \"date_created__gte\"");
+pub const SLICE_BODY: Key = Key::styles("slice_body", OFFSET, "slice_body = \"query.date_created.gte\"");
+
 pub const ITEMS: Key = Key::container("items", "items = \"data.items\"");
 pub const ITEM_TYPE: Key = Key::container("item_type", "item_type = \"Contact\"");
 
@@ -114,16 +128,23 @@ pub const CONTAINER_KEYS: &[Key] = &[
     STYLE,
     CRATE,
     CURSOR_FIELD,
+    CURSOR_ITEM_FIELD,
+    CURSOR_HEADER,
     CURSOR_PARAM,
     CURSOR_BODY,
+    CURSOR_REQUEST_HEADER,
+    CURSOR_ENCODED,
+    FIRST_CURSOR,
     OFFSET_PARAM,
     OFFSET_BODY,
     MAX_OFFSET,
     PAGE_PARAM,
     PAGE_BODY,
     FIRST_PAGE,
+    NEXT_URL,
     PAGE_SIZE_PARAM,
     PAGE_SIZE_BODY,
+    PAGE_SIZE_HEADER,
     PAGE_SIZE,
     MAX_PAGE_SIZE,
     HAS_MORE,
@@ -133,6 +154,9 @@ pub const CONTAINER_KEYS: &[Key] = &[
     STOP_ON_SHORT_PAGE,
     STOP_ON_EMPTY_PAGE,
     DEDUP_BY,
+    SLICE_BY,
+    SLICE_PARAM,
+    SLICE_BODY,
     ITEMS,
     ITEM_TYPE,
 ];

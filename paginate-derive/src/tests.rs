@@ -219,10 +219,12 @@ fn independent_mistakes_are_reported_together() {
             "empty query parameter name; write it like `cursor_param = \"starting_after\"`",
             "`page_size` must be at least 1",
             "unknown `#[paginate]` key `bogus`\nexpected one of: `style`, `crate`, `cursor_field`, \
-             `cursor_param`, `cursor_body`, `offset_param`, `offset_body`, `max_offset`, `page_param`, \
-             `page_body`, `first_page`, `page_size_param`, `page_size_body`, `page_size`, \
-             `max_page_size`, `has_more`, `is_last`, `total`, `total_pages`, `stop_on_short_page`, \
-             `stop_on_empty_page`, `dedup_by`, `items`, `item_type`",
+             `cursor_item_field`, `cursor_header`, `cursor_param`, `cursor_body`, \
+             `cursor_request_header`, `cursor_encoded`, `first_cursor`, `offset_param`, `offset_body`, \
+             `max_offset`, `page_param`, `page_body`, `first_page`, `next_url`, `page_size_param`, \
+             `page_size_body`, `page_size_header`, `page_size`, `max_page_size`, `has_more`, `is_last`, \
+             `total`, `total_pages`, `stop_on_short_page`, `stop_on_empty_page`, `dedup_by`, `slice_by`, \
+             `slice_param`, `slice_body`, `items`, `item_type`",
             "`first_page` takes an integer: `first_page = 0`",
             "unknown field key `whatever`\nexpected one of: `items`",
         ]
@@ -252,8 +254,9 @@ fn cross_key_rules() {
             &[
                 "`P` does not say where the items of a page are: put `#[paginate(items)]` on its `Vec<T>` \
                  field, or add `items = \"data.items\"` and `item_type = \"Contact\"` to the struct",
-                "`max_page_size` has nowhere to go: add `page_size_param = \"per_page\"` (a query parameter) \
-                 or `page_size_body = \"pagination.per_page\"` (a path in the JSON body)",
+                "`max_page_size` has nowhere to go: add `page_size_param = \"per_page\"` (a query parameter), \
+                 `page_size_body = \"pagination.per_page\"` (a path in the JSON body) \
+                 or `page_size_header = \"X-Page-Size\"` (a request header)",
                 "`cursor_param` applies to `style = \"cursor\"`; this struct declares `style = \"page\"`",
             ],
         ),
@@ -272,6 +275,344 @@ fn cross_key_rules() {
                 struct P { #[paginate(items)] d: Vec<u8> }
             },
             &["duplicate key `style`; remove this one"],
+        ),
+    ];
+    for (input, expected) in cases {
+        assert_eq!(errors(input), *expected);
+    }
+}
+
+#[test]
+fn link_header() {
+    // GitHub `GET /repos/{owner}/{repo}/issues`: the next page is the `Link` header's `rel="next"`.
+    let input = parse_quote! {
+        #[paginate(style = "link", page_size_param = "per_page", page_size = 100, max_page_size = 100)]
+        struct Issues {
+            #[paginate(items)]
+            issues: Vec<Issue>,
+        }
+    };
+    let p = quote!(::paginated::__private);
+    assert_tokens(
+        &input,
+        &quote! {
+            #[automatically_derived]
+            impl #p::Paginated for Issues
+            where
+                Self: #p::DeserializeOwned,
+            {
+                type Item = Issue;
+                const SPEC: #p::Spec = #p::Spec {
+                    style: #p::Style::Link,
+                    page_size: #p::Some(#p::Target::Query("per_page")),
+                    default_page_size: #p::Some(100u64),
+                    max_page_size: #p::Some(100u64),
+                    ..#p::Spec::DEFAULT
+                };
+                fn signals(&self) -> #p::Signals {
+                    #p::Default::default()
+                }
+                fn items(&self) -> &[Self::Item] {
+                    &self.issues
+                }
+                fn items_mut(&mut self) -> &mut #p::Vec<Self::Item> {
+                    &mut self.issues
+                }
+            }
+        },
+    );
+}
+
+#[test]
+fn graph_next_url() {
+    // Microsoft Graph: `{"value": [...], "@odata.nextLink": "https://..."}`.
+    let input = parse_quote! {
+        #[paginate(style = "link", next_url = "next_link", stop_on_empty_page)]
+        struct Users {
+            #[paginate(items)]
+            value: Vec<User>,
+            #[serde(rename = "@odata.nextLink")]
+            next_link: Option<String>,
+        }
+    };
+    let p = quote!(::paginated::__private);
+    assert_tokens(
+        &input,
+        &quote! {
+            #[automatically_derived]
+            impl #p::Paginated for Users
+            where
+                Self: #p::DeserializeOwned,
+            {
+                type Item = User;
+                const SPEC: #p::Spec = #p::Spec {
+                    style: #p::Style::Link,
+                    stop_on_empty_page: true,
+                    next_url_field: true,
+                    ..#p::Spec::DEFAULT
+                };
+                fn signals(&self) -> #p::Signals {
+                    #p::Signals {
+                        next_url: (|| -> #p::Option<_> {
+                            let __paginate_v = &(*self).next_link;
+                            #p::CursorValue::to_cursor(__paginate_v)
+                        })()
+                        .map(|__paginate_cursor| __paginate_cursor.as_text().into_owned()),
+                        ..#p::Default::default()
+                    }
+                }
+                fn items(&self) -> &[Self::Item] {
+                    &self.value
+                }
+                fn items_mut(&mut self) -> &mut #p::Vec<Self::Item> {
+                    &mut self.value
+                }
+            }
+        },
+    );
+}
+
+#[test]
+fn stripe_cursor_item_field() {
+    // Stripe `GET /v1/charges`: `starting_after` is the `id` of the last object.
+    let input = parse_quote! {
+        #[paginate(style = "cursor", cursor_item_field = "id", cursor_param = "starting_after")]
+        #[paginate(has_more = "has_more", page_size_param = "limit", max_page_size = 100)]
+        struct Charges {
+            #[paginate(items)]
+            data: Vec<Charge>,
+            has_more: bool,
+        }
+    };
+    let p = quote!(::paginated::__private);
+    assert_tokens(
+        &input,
+        &quote! {
+            #[automatically_derived]
+            impl #p::Paginated for Charges
+            where
+                Self: #p::DeserializeOwned,
+            {
+                type Item = Charge;
+                const SPEC: #p::Spec = #p::Spec {
+                    style: #p::Style::Cursor,
+                    cursor: #p::Some(#p::Target::Query("starting_after")),
+                    page_size: #p::Some(#p::Target::Query("limit")),
+                    max_page_size: #p::Some(100u64),
+                    ..#p::Spec::DEFAULT
+                };
+                fn signals(&self) -> #p::Signals {
+                    #p::Signals {
+                        cursor: match #p::Paginated::items(self).last() {
+                            #p::Some(__paginate_item) => (|| -> #p::Option<_> {
+                                let __paginate_v = &(*__paginate_item).id;
+                                #p::CursorValue::to_cursor(__paginate_v)
+                            })(),
+                            #p::None => #p::None,
+                        },
+                        has_more: (|| -> #p::Option<_> {
+                            let __paginate_v = &(*self).has_more;
+                            #p::FlagValue::to_flag(__paginate_v)
+                        })(),
+                        ..#p::Default::default()
+                    }
+                }
+                fn items(&self) -> &[Self::Item] {
+                    &self.data
+                }
+                fn items_mut(&mut self) -> &mut #p::Vec<Self::Item> {
+                    &mut self.data
+                }
+            }
+        },
+    );
+}
+
+#[test]
+fn header_cursor() {
+    // The cursor comes in a response header and goes back in a request header.
+    let input = parse_quote! {
+        #[paginate(style = "cursor", cursor_header = "X-Next-Cursor", cursor_request_header = "X-Cursor")]
+        #[paginate(page_size_header = "X-Page-Size", page_size = 20, first_cursor = "")]
+        struct Events {
+            #[paginate(items)]
+            events: Vec<Event>,
+        }
+    };
+    let p = quote!(::paginated::__private);
+    assert_tokens(
+        &input,
+        &quote! {
+            #[automatically_derived]
+            impl #p::Paginated for Events
+            where
+                Self: #p::DeserializeOwned,
+            {
+                type Item = Event;
+                const SPEC: #p::Spec = #p::Spec {
+                    style: #p::Style::Cursor,
+                    cursor: #p::Some(#p::Target::Header("X-Cursor")),
+                    page_size: #p::Some(#p::Target::Header("X-Page-Size")),
+                    default_page_size: #p::Some(20u64),
+                    cursor_header: #p::Some("X-Next-Cursor"),
+                    first_cursor: #p::Some(""),
+                    ..#p::Spec::DEFAULT
+                };
+                fn signals(&self) -> #p::Signals {
+                    #p::Default::default()
+                }
+                fn items(&self) -> &[Self::Item] {
+                    &self.events
+                }
+                fn items_mut(&mut self) -> &mut #p::Vec<Self::Item> {
+                    &mut self.events
+                }
+            }
+        },
+    );
+}
+
+#[test]
+fn encoded_cursor_and_items_path() {
+    // Elasticsearch-like: the last hit's `sort` array, hits under `hits.hits`.
+    let input = parse_quote! {
+        #[paginate(style = "cursor", cursor_item_field = "sort", cursor_body = "search_after")]
+        #[paginate(items = "hits.hits", item_type = "Hit", first_cursor = "*")]
+        struct Search { hits: Hits }
+    };
+    let out = expand(&input);
+    let p = quote!(::paginated::__private).to_string();
+    for fragment in [
+        format!("cursor : {p} :: Some ({p} :: Target :: Body (& [\"search_after\"]))"),
+        format!("first_cursor : {p} :: Some (\"*\")"),
+        format!("cursor : match {p} :: Paginated :: items (self) . last ()"),
+        "& (* __paginate_item) . sort".to_owned(),
+    ] {
+        assert!(out.contains(&fragment), "missing `{fragment}` in\n{out}");
+    }
+    let input = parse_quote! {
+        #[paginate(style = "cursor", cursor_field = "next", cursor_param = "page_token", cursor_encoded)]
+        struct P { #[paginate(items)] d: Vec<u8>, next: String }
+    };
+    let out = expand(&input);
+    assert!(out.contains("cursor_encoded : true"), "{out}");
+    assert!(!out.contains("cursor_header"), "{out}");
+}
+
+#[test]
+fn link_and_header_rules() {
+    let cases: &[(DeriveInput, &[&str])] = &[
+        (
+            parse_quote! {
+                #[paginate(style = "link", cursor_param = "after", next_url = "next")]
+                struct P { #[paginate(items)] d: Vec<u8>, next: Option<String> }
+            },
+            &["`cursor_param` applies to `style = \"cursor\"`; this struct declares `style = \"link\"`"],
+        ),
+        (
+            parse_quote! {
+                #[paginate(style = "link", page_param = "page", max_offset = 100)]
+                struct P { #[paginate(items)] d: Vec<u8> }
+            },
+            &[
+                "`page_param` applies to `style = \"page\"`; this struct declares `style = \"link\"`",
+                "`max_offset` applies to `style = \"offset\"` and `style = \"page\"`; this struct declares \
+                 `style = \"link\"`",
+            ],
+        ),
+        (
+            parse_quote! {
+                #[paginate(style = "cursor", cursor_field = "next", cursor_param = "c", next_url = "next")]
+                struct P { #[paginate(items)] d: Vec<u8>, next: Option<String> }
+            },
+            &["`next_url` applies to `style = \"link\"`; this struct declares `style = \"cursor\"`"],
+        ),
+        (
+            parse_quote! {
+                #[paginate(style = "cursor", cursor_param = "c")]
+                struct P { #[paginate(items)] d: Vec<u8> }
+            },
+            &["`style = \"cursor\"` needs to know where the next cursor comes from: add \
+               `cursor_field = \"pages.next.starting_after\"` (a field of the response), \
+               `cursor_item_field = \"id\"` (a field of the last item of the page) \
+               or `cursor_header = \"X-Next-Cursor\"` (a response header)"],
+        ),
+        (
+            parse_quote! {
+                #[paginate(style = "cursor", cursor_header = "X-Next", cursor_field = "n", cursor_item_field = "id")]
+                #[paginate(cursor_param = "c")]
+                struct P { #[paginate(items)] d: Vec<u8> }
+            },
+            &[
+                "`cursor_header` and `cursor_field` cannot both be given; keep one of them",
+                "`cursor_header` and `cursor_item_field` cannot both be given; keep one of them",
+            ],
+        ),
+        (
+            parse_quote! {
+                #[paginate(style = "cursor", cursor_field = "n")]
+                struct P { #[paginate(items)] d: Vec<u8> }
+            },
+            &["`style = \"cursor\"` needs to know where to send the cursor: add \
+               `cursor_param = \"starting_after\"` (a query parameter), \
+               `cursor_body = \"pagination.starting_after\"` (a path in the JSON body) \
+               or `cursor_request_header = \"X-Cursor\"` (a request header)"],
+        ),
+        (
+            parse_quote! {
+                #[paginate(style = "cursor", cursor_field = "n", cursor_request_header = "X-C", cursor_param = "c")]
+                #[paginate(page_size_header = "X-N", page_size_body = "n", page_size = 5)]
+                struct P { #[paginate(items)] d: Vec<u8> }
+            },
+            &[
+                "`page_size_header` and `page_size_body` cannot both be given; keep one of them",
+                "`cursor_request_header` and `cursor_param` cannot both be given; keep one of them",
+            ],
+        ),
+        (
+            parse_quote! {
+                #[paginate(style = "cursor", cursor_field = "n", cursor_encoded, cursor_request_header = "X-C")]
+                struct P { #[paginate(items)] d: Vec<u8> }
+            },
+            &["`cursor_encoded` goes with `cursor_param`: only a query parameter is percent-encoded, and \
+               this cursor is sent with `cursor_request_header`; remove `cursor_encoded`"],
+        ),
+        (
+            // No target at all: one error, about the target.
+            parse_quote! {
+                #[paginate(style = "cursor", cursor_field = "n", cursor_encoded = false)]
+                struct P { #[paginate(items)] d: Vec<u8> }
+            },
+            &["`style = \"cursor\"` needs to know where to send the cursor: add \
+               `cursor_param = \"starting_after\"` (a query parameter), \
+               `cursor_body = \"pagination.starting_after\"` (a path in the JSON body) \
+               or `cursor_request_header = \"X-Cursor\"` (a request header)"],
+        ),
+        (
+            parse_quote! {
+                #[paginate(style = "offset", offset_param = "o", first_cursor = "*", cursor_encoded)]
+                struct P { #[paginate(items)] d: Vec<u8> }
+            },
+            &[
+                "`first_cursor` applies to `style = \"cursor\"`; this struct declares `style = \"offset\"`",
+                "`cursor_encoded` applies to `style = \"cursor\"`; this struct declares `style = \"offset\"`",
+            ],
+        ),
+        (
+            parse_quote! {
+                #[paginate(style = "cursor", cursor_header = "X Next", cursor_request_header = "")]
+                #[paginate(page_size_header = "X-Size:", cursor_encoded = "yes", first_cursor = 1)]
+                struct P { #[paginate(items)] d: Vec<u8> }
+            },
+            &[
+                "`X Next` is not an HTTP header name: ' ' is not allowed in one; use letters, digits and `-`, \
+                 like `cursor_header = \"X-Next-Cursor\"`",
+                "empty header name; write it like `cursor_request_header = \"X-Cursor\"`",
+                "`X-Size:` is not an HTTP header name: ':' is not allowed in one; use letters, digits and `-`, \
+                 like `page_size_header = \"X-Page-Size\"`",
+                "`cursor_encoded` is a flag: write `cursor_encoded` or `cursor_encoded = false`",
+                "`first_cursor` takes a string: `first_cursor = \"*\"`",
+            ],
         ),
     ];
     for (input, expected) in cases {

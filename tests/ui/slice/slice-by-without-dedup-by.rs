@@ -1,0 +1,17 @@
+use paginated::Paginated;
+use serde::Deserialize;
+
+#[derive(Deserialize, Paginated)]
+#[paginate(style = "offset", offset_param = "_skip", slice_by = "date_created", slice_param = "date_created__gte")]
+struct Leads {
+    #[paginate(items)]
+    data: Vec<Lead>,
+}
+
+#[derive(Deserialize)]
+struct Lead {
+    id: String,
+    date_created: String,
+}
+
+fn main() {}
