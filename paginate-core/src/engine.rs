@@ -117,7 +117,8 @@ impl<P: Paginated + Send + 'static> Walker<P> {
             Ok(request) => fetch(self.fetcher.clone(), request, page),
             Err(kind) => Box::pin(std::future::ready(Err(kind))),
         };
-        if self.concurrency > 1 {
+        // Only offset and page walks fan out; the others await in place.
+        if self.concurrency > 1 && matches!(P::SPEC.style, Style::Offset | Style::Page) {
             Request::Spawned(Spawned(tokio::spawn(future)))
         } else {
             Request::Local(future)
@@ -183,7 +184,7 @@ impl<P: Paginated + Send + 'static> Walker<P> {
             self.stop_after_error();
             return Poll::Ready(Step::Failed(Error::new(kind, Some(page_number), Some(sent))));
         }
-        let signals = read_signals(&page, &url, headers.as_ref());
+        let signals = read_signals(&page, url.as_ref(), headers.as_ref());
         let recorded = self.walk.record(&sent.position, &signals, received, fingerprint);
         match recorded {
             Ok(Delivery::Deliver) => {}
@@ -248,7 +249,7 @@ impl<P: Paginated + Send + 'static> Walker<P> {
 
 /// The page's signals, completed from the response headers where the
 /// declaration says so, with a next URL resolved against the URL it came from.
-fn read_signals<P: Paginated>(page: &P, url: &reqwest::Url, headers: Option<&HeaderMap>) -> Signals {
+fn read_signals<P: Paginated>(page: &P, url: Option<&reqwest::Url>, headers: Option<&HeaderMap>) -> Signals {
     let mut signals = page.signals();
     if let (Some(name), Some(headers)) = (P::SPEC.cursor_header, headers) {
         signals.cursor = headers.get(name).and_then(|v| v.to_str().ok()).and_then(Cursor::text);
@@ -258,7 +259,7 @@ fn read_signals<P: Paginated>(page: &P, url: &reqwest::Url, headers: Option<&Hea
             headers.and_then(|h| link::next_link(h.get_all(LINK).iter().filter_map(|v| v.to_str().ok())));
     }
     if let Some(next) = signals.next_url.take().filter(|n| !n.is_empty()) {
-        signals.next_url = Some(url.join(&next).map_or(next, String::from));
+        signals.next_url = Some(url.and_then(|url| url.join(&next).ok()).map_or(next, String::from));
     }
     signals
 }

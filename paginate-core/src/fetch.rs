@@ -8,6 +8,7 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::{Duration, SystemTime};
 
+use bytes::Bytes;
 use reqwest::header::RETRY_AFTER;
 
 use crate::error::{ErrorKind, api_message, excerpt};
@@ -18,8 +19,9 @@ use crate::spec::{Paginated, Style};
 pub(crate) struct Fetched<P> {
     pub page: P,
     pub fingerprint: u64,
-    /// The URL that answered (after redirects): the base of a relative next URL.
-    pub url: reqwest::Url,
+    /// The URL that answered (after redirects), for link walks: the base of a
+    /// relative next URL.
+    pub url: Option<reqwest::Url>,
     /// The response headers, when the declaration reads any (`Link`, `cursor_header`).
     pub headers: Option<reqwest::header::HeaderMap>,
 }
@@ -108,16 +110,16 @@ async fn attempt_once<P: Paginated>(
     fetcher: &Fetcher,
     request: reqwest::Request,
 ) -> Result<Fetched<P>, Failure> {
-    let label = describe(&request);
+    let method = request.method().clone();
     let transport = |e: reqwest::Error| {
         let retryable = !(e.is_builder() || e.is_redirect());
         Failure { kind: ErrorKind::Transport(e), retryable, retry_after: None }
     };
     let mut response = fetcher.client.execute(request).await.map_err(transport)?;
     let status = response.status();
-    let url = response.url().clone();
-    let wants_headers =
-        P::SPEC.cursor_header.is_some() || (P::SPEC.style == Style::Link && !P::SPEC.next_url_field);
+    let link_style = P::SPEC.style == Style::Link;
+    let url = link_style.then(|| response.url().clone());
+    let wants_headers = P::SPEC.cursor_header.is_some() || (link_style && !P::SPEC.next_url_field);
     let headers = wants_headers.then(|| response.headers().clone());
     let asked = response
         .headers()
@@ -128,19 +130,18 @@ async fn attempt_once<P: Paginated>(
     if response.content_length().is_some_and(|len| len > limit) {
         return Err(Failure::fatal(ErrorKind::BodyTooLarge { limit }));
     }
-    let mut body = Vec::with_capacity(usize::try_from(response.content_length().unwrap_or(0)).unwrap_or(0));
     // A body cut short is a bad body, retried per `retry_bad_bodies`.
     let cut = |e: reqwest::Error| Failure {
         kind: ErrorKind::Transport(e),
         retryable: fetcher.policy.retry_bad_bodies,
         retry_after: None,
     };
-    while let Some(chunk) = response.chunk().await.map_err(cut)? {
-        if (body.len() + chunk.len()) as u64 > limit {
-            return Err(Failure::fatal(ErrorKind::BodyTooLarge { limit }));
-        }
-        body.extend_from_slice(&chunk);
-    }
+    let label = || describe(&method, response.url());
+    let label = if status.is_success() { String::new() } else { label() };
+    let body = read_body(&mut response, limit).await.map_err(|e| match e {
+        BodyError::Read(e) => cut(e),
+        BodyError::TooLarge => Failure::fatal(ErrorKind::BodyTooLarge { limit }),
+    })?;
     if !status.is_success() {
         let retryable = status.as_u16() == 429 || status.is_server_error();
         let kind = ErrorKind::Status {
@@ -151,10 +152,39 @@ async fn attempt_once<P: Paginated>(
         };
         return Err(Failure { kind, retryable, retry_after: asked.filter(|_| retryable) });
     }
+    // Only offset and page walks compare pages (the duplicate-page guard).
+    let fingerprint =
+        if matches!(P::SPEC.style, Style::Offset | Style::Page) { fingerprint(&body) } else { 0 };
     match decode(&body) {
-        Ok(page) => Ok(Fetched { page, fingerprint: fingerprint(&body), url, headers }),
+        Ok(page) => Ok(Fetched { page, fingerprint, url, headers }),
         Err(kind) => Err(Failure { kind, retryable: fetcher.policy.retry_bad_bodies, retry_after: None }),
     }
+}
+
+enum BodyError {
+    Read(reqwest::Error),
+    TooLarge,
+}
+
+/// The whole body, under the size cap. A body that arrives in one chunk (the
+/// usual case) is kept as it arrived, without a copy.
+async fn read_body(response: &mut reqwest::Response, limit: u64) -> Result<Bytes, BodyError> {
+    let Some(first) = response.chunk().await.map_err(BodyError::Read)? else { return Ok(Bytes::new()) };
+    if first.len() as u64 > limit {
+        return Err(BodyError::TooLarge);
+    }
+    let Some(second) = response.chunk().await.map_err(BodyError::Read)? else { return Ok(first) };
+    let mut body = Vec::with_capacity(usize::try_from(response.content_length().unwrap_or(0)).unwrap_or(0));
+    body.extend_from_slice(&first);
+    let mut next = Some(second);
+    while let Some(chunk) = next {
+        if (body.len() + chunk.len()) as u64 > limit {
+            return Err(BodyError::TooLarge);
+        }
+        body.extend_from_slice(&chunk);
+        next = response.chunk().await.map_err(BodyError::Read)?;
+    }
+    Ok(body.into())
 }
 
 fn fingerprint(body: &[u8]) -> u64 {
@@ -174,13 +204,16 @@ fn reason(kind: &ErrorKind) -> String {
 
 /// `GET http://host/path`: the query is left out, because it may hold
 /// credentials (`?access_token=`) and long cursors.
-fn describe(request: &reqwest::Request) -> String {
-    let url = request.url();
-    format!("{} {}{}", request.method(), url.origin().ascii_serialization(), url.path())
+fn describe(method: &reqwest::Method, url: &reqwest::Url) -> String {
+    format!("{method} {}{}", url.origin().ascii_serialization(), url.path())
 }
 
 /// Decodes a page, reporting the serde path and the body around a failure.
 pub(crate) fn decode<P: Paginated>(body: &[u8]) -> Result<P, ErrorKind> {
+    // The fast path; the path-tracking pass runs only to explain a failure.
+    if let Ok(page) = serde_json::from_slice(body) {
+        return Ok(page);
+    }
     let mut de = serde_json::Deserializer::from_slice(body);
     let page = serde_path_to_error::deserialize(&mut de).map_err(|e| {
         let path = e.path().to_string();

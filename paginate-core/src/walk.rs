@@ -98,7 +98,8 @@ pub(crate) struct Walk {
     pages: u64,
     items_received: u64,
     total: Option<u64>,
-    seen: HashSet<Cursor>,
+    /// 128-bit hashes of every cursor or URL followed (16 bytes a page).
+    seen: HashSet<u128>,
     on_loop: LoopPolicy,
     /// The fingerprint of the previous page's body (offset and page styles).
     last_fingerprint: Option<u64>,
@@ -126,10 +127,10 @@ impl Walk {
         let mut seen = HashSet::new();
         match &start.position {
             Position::Cursor(c) => {
-                seen.insert(c.clone());
+                seen.insert(key_of(&c.as_text()));
             }
             Position::Url(url) => {
-                seen.extend(Cursor::text(url.as_str()));
+                seen.insert(key_of(url.as_str()));
             }
             _ => {}
         }
@@ -233,7 +234,7 @@ impl Walk {
         received: u64,
         fingerprint: u64,
     ) -> Result<Delivery, ErrorKind> {
-        if self.spec.style != Style::Cursor && received > 0 {
+        if matches!(self.spec.style, Style::Offset | Style::Page) && received > 0 {
             if self.last_fingerprint == Some(fingerprint) {
                 return self.repeat(ErrorKind::DuplicatePage).map(|()| Delivery::Discard);
             }
@@ -257,7 +258,7 @@ impl Walk {
                 let Some(cursor) = signals.cursor.clone() else {
                     unreachable!("a missing cursor is a stop reason")
                 };
-                if !self.seen.insert(cursor.clone()) {
+                if !self.seen.insert(key_of(&cursor.as_text())) {
                     return self.repeat(ErrorKind::Loop { cursor }).map(|()| Delivery::Deliver);
                 }
                 Position::Cursor(cursor)
@@ -288,7 +289,7 @@ impl Walk {
                     return Err(ErrorKind::CrossOrigin { url: url.to_string() });
                 }
                 let url = url.to_string();
-                if !self.seen.insert(Cursor::text(url.as_str()).expect("a URL is never empty")) {
+                if !self.seen.insert(key_of(url.as_str())) {
                     let cursor = Cursor::text(url).expect("a URL is never empty");
                     return self.repeat(ErrorKind::Loop { cursor }).map(|()| Delivery::Deliver);
                 }
@@ -435,6 +436,12 @@ impl Walk {
         }
         None
     }
+}
+
+/// The loop-guard key of a cursor or URL: a 128-bit hash, so that memory per
+/// page stays small and a false "loop" is out of reach.
+fn key_of(text: &str) -> u128 {
+    crate::__private::item_key(text).expect("always a key")
 }
 
 fn offset_of(position: &Position) -> u64 {
