@@ -147,6 +147,28 @@ struct CloseLeads {
     has_more: bool,
 }
 
+/// A lead with the field a deep walk slices by.
+#[derive(Debug, Deserialize)]
+struct Lead {
+    #[allow(dead_code)] // the dedup key
+    id: String,
+    #[allow(dead_code)] // the slice key
+    date_created: String,
+}
+
+/// Past Close's maximum `_skip`, the walk slices by `date_created`: at the
+/// maximum it starts again from `_skip=0` with `date_created__gte` set to the
+/// last date delivered, dropping the leads of that date it already delivered.
+#[derive(Debug, Deserialize, Paginated)]
+#[paginate(style = "offset", offset_param = "_skip", page_size_param = "_limit", page_size = 100,
+           max_page_size = 100, has_more = "has_more", max_offset = 200,
+           slice_by = "date_created", slice_param = "date_created__gte", dedup_by = "id")]
+struct CloseLeadsDeep {
+    #[paginate(items)]
+    data: Vec<Lead>,
+    has_more: bool,
+}
+
 #[derive(Debug, Deserialize, Paginated)]
 #[paginate(
     style = "cursor",
@@ -241,6 +263,12 @@ async fn main() -> Result<(), paginated::Error> {
         auth(client.get(api.url("/api/v1/lead/?query=tour"))),
     )
     .await?;
+    let deep = MockApi::builder().records(1000).close_max_skip(200).start().await;
+    total += walk::<CloseLeadsDeep>(
+        "Close deep walk, max _skip 200 (slice_by)",
+        auth(client.get(deep.url("/api/v1/lead/?_order_by=date_created"))),
+    )
+    .await?;
     total += walk::<CloseEvents>(
         "Close GET /api/v1/event/ (_cursor)",
         auth(client.get(api.url("/api/v1/event/?object_type=lead"))),
@@ -253,6 +281,7 @@ async fn main() -> Result<(), paginated::Error> {
     )
     .await?;
 
-    println!("{} requests, {total} items in {}", api.requests().len(), millis(started.elapsed()));
+    let requests = api.requests().len() + deep.requests().len();
+    println!("{requests} requests, {total} items in {}", millis(started.elapsed()));
     Ok(())
 }
