@@ -8,6 +8,7 @@
 use std::time::{Duration, Instant};
 
 use futures_util::TryStreamExt;
+use indicatif::{ProgressBar, ProgressStyle};
 use paginated::de::Lenient;
 use paginated::testing::MockApi;
 use paginated::{PaginateExt, Paginated};
@@ -160,9 +161,18 @@ struct Lead {
 /// maximum it starts again from `_skip=0` with `date_created__gte` set to the
 /// last date delivered, dropping the leads of that date it already delivered.
 #[derive(Debug, Deserialize, Paginated)]
-#[paginate(style = "offset", offset_param = "_skip", page_size_param = "_limit", page_size = 100,
-           max_page_size = 100, has_more = "has_more", max_offset = 200,
-           slice_by = "date_created", slice_param = "date_created__gte", dedup_by = "id")]
+#[paginate(
+    style = "offset",
+    offset_param = "_skip",
+    page_size_param = "_limit",
+    page_size = 100,
+    max_page_size = 100,
+    has_more = "has_more",
+    max_offset = 200,
+    slice_by = "date_created",
+    slice_param = "date_created__gte",
+    dedup_by = "id"
+)]
 struct CloseLeadsDeep {
     #[paginate(items)]
     data: Vec<Lead>,
@@ -203,12 +213,25 @@ where
     P: Paginated + Send + 'static,
 {
     let started = Instant::now();
-    let mut pages = request.paginate::<P>().pages();
+    // A progress bar per scheme (drawn on a terminal only), fed by the page hook.
+    let bar = ProgressBar::new_spinner().with_message(name.to_owned());
+    bar.set_style(
+        ProgressStyle::with_template("{msg:<44} {bar:30} {pos:>5}/{len:5} items").expect("a valid template"),
+    );
+    let hook = bar.clone();
+    let mut pages = request
+        .paginate::<P>()
+        .on_page(move |p| {
+            hook.set_length(p.total.unwrap_or(p.items).max(p.items));
+            hook.set_position(p.items);
+        })
+        .pages();
     let (mut page_count, mut item_count) = (0u64, 0u64);
     while let Some(page) = pages.try_next().await? {
         page_count += 1;
         item_count += page.items().len() as u64;
     }
+    bar.finish_and_clear();
     let reason = pages.stop_reason().map_or_else(String::new, |r| format!("{r:?}"));
     println!("{name:<44} {page_count:>5} {item_count:>7} {:>9} {reason}", millis(started.elapsed()));
     Ok(item_count)

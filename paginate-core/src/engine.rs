@@ -18,6 +18,7 @@ use crate::cursor::Cursor;
 use crate::error::{Error, ErrorKind};
 use crate::fetch::{Fetched, Fetcher, PageFuture, fetch};
 use crate::link;
+use crate::progress::Observer;
 use crate::request::RequestTemplate;
 use crate::spec::{Paginated, Signals, Style};
 use crate::walk::{Delivery, StopReason, Walk};
@@ -32,6 +33,7 @@ pub(crate) struct Delivered<P> {
     pub next: Option<Checkpoint>,
     pub stopped: Option<StopReason>,
     pub total: Option<u64>,
+    pub status: u16,
 }
 
 /// What the walker produces next.
@@ -172,7 +174,7 @@ impl<P: Paginated + Send + 'static> Walker<P> {
             break (result, sent);
         };
         let page_number = sent.pages_before + 1;
-        let Fetched { mut page, fingerprint, url, headers } = match result {
+        let Fetched { mut page, fingerprint, url, headers, status } = match result {
             Ok(fetched) => fetched,
             Err(kind) => {
                 self.stop_after_error();
@@ -222,6 +224,7 @@ impl<P: Paginated + Send + 'static> Walker<P> {
             next: self.walk.next().cloned(),
             stopped: self.walk.stopped(),
             total: self.walk.total(),
+            status,
         })))
     }
 
@@ -293,6 +296,7 @@ pub(crate) struct Engine<P> {
     stopped: Option<StopReason>,
     total: Option<u64>,
     fetcher: Option<Arc<Fetcher>>,
+    observer: Option<Observer>,
 }
 
 enum Source<P> {
@@ -319,10 +323,11 @@ impl Drop for Driver {
 }
 
 impl<P: Paginated + Send + 'static> Engine<P> {
-    pub fn new(walker: Walker<P>, lookahead: usize) -> Engine<P> {
+    pub fn new(walker: Walker<P>, lookahead: usize, observer: Observer) -> Engine<P> {
         let next = walker.next().cloned();
         let fetcher = Some(walker.fetcher.clone());
         Engine {
+            observer: Some(observer),
             source: Source::Ready(Box::new(walker), lookahead),
             next,
             stopped: None,
@@ -332,7 +337,14 @@ impl<P: Paginated + Send + 'static> Engine<P> {
     }
 
     pub fn failed(error: Error) -> Engine<P> {
-        Engine { source: Source::Failed(Some(error)), next: None, stopped: None, total: None, fetcher: None }
+        Engine {
+            observer: None,
+            source: Source::Failed(Some(error)),
+            next: None,
+            stopped: None,
+            total: None,
+            fetcher: None,
+        }
     }
 
     pub fn poll_page(&mut self, cx: &mut Context<'_>) -> Poll<Option<Result<(P, Checkpoint), Error>>> {
@@ -355,9 +367,23 @@ impl<P: Paginated + Send + 'static> Engine<P> {
                 self.next = delivered.next;
                 self.stopped = delivered.stopped;
                 self.total = delivered.total.or(self.total);
+                let retries = self.retries();
+                if let Some(observer) = self.observer.as_mut() {
+                    let page_items = delivered.page.items().len() as u64;
+                    observer.page(
+                        delivered.sent.pages_before + 1,
+                        delivered.status,
+                        page_items,
+                        self.total,
+                        retries,
+                    );
+                }
                 Poll::Ready(Some(Ok((delivered.page, delivered.sent))))
             }
             Step::Failed(error) => {
+                if let Some(observer) = &self.observer {
+                    observer.failed(&error);
+                }
                 self.finish();
                 Poll::Ready(Some(Err(error)))
             }

@@ -72,7 +72,7 @@ pub enum ErrorKind {
         excerpt: String,
     },
     /// The request could not be sent or the response could not be read.
-    Transport(reqwest::Error),
+    Transport(crate::transport::BoxError),
     /// The declaration or the runtime options cannot work with this request;
     /// reported before any request is sent.
     Config(String),
@@ -169,7 +169,7 @@ impl Error {
     pub fn status(&self) -> Option<reqwest::StatusCode> {
         match &self.inner.kind {
             ErrorKind::Status { status, .. } => Some(*status),
-            ErrorKind::Transport(e) => e.status(),
+            ErrorKind::Transport(e) => e.downcast_ref::<reqwest::Error>().and_then(reqwest::Error::status),
             _ => None,
         }
     }
@@ -181,7 +181,7 @@ impl Error {
             ErrorKind::Status { status, .. } | ErrorKind::RetryAfterTooLong { status, .. } => {
                 status.as_u16() == 429 || status.is_server_error()
             }
-            ErrorKind::Transport(e) => !(e.is_builder() || e.is_redirect()),
+            ErrorKind::Transport(e) => crate::transport::is_retryable(e.as_ref()),
             ErrorKind::Decode { .. } => true,
             _ => false,
         }
@@ -277,7 +277,7 @@ impl fmt::Debug for Error {
 impl std::error::Error for Error {
     fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
         match &self.inner.kind {
-            ErrorKind::Transport(e) => Some(e),
+            ErrorKind::Transport(e) => Some(e.as_ref()),
             _ => None,
         }
     }

@@ -14,6 +14,10 @@ use reqwest::header::RETRY_AFTER;
 use crate::error::{ErrorKind, api_message, excerpt};
 use crate::retry::{RetryEvent, RetryHook, RetryPolicy, retry_after};
 use crate::spec::{Paginated, Style};
+use crate::transport::{BoxError, Transport, is_retryable};
+
+/// The host reqwest gives a `Response` built from an `http::Response`.
+const NO_URL_HOST: &str = "no.url.provided.local";
 
 /// A decoded page and a fingerprint of its body (for the duplicate-page guard).
 pub(crate) struct Fetched<P> {
@@ -24,6 +28,8 @@ pub(crate) struct Fetched<P> {
     pub url: Option<reqwest::Url>,
     /// The response headers, when the declaration reads any (`Link`, `cursor_header`).
     pub headers: Option<reqwest::header::HeaderMap>,
+    /// The HTTP status (a success).
+    pub status: u16,
 }
 
 /// The in-flight request of a page, retries included.
@@ -36,7 +42,7 @@ pub(crate) const DEFAULT_MAX_BODY: u64 = 64 * 1024 * 1024;
 
 /// What every page request of a walk shares.
 pub(crate) struct Fetcher {
-    pub client: reqwest::Client,
+    pub transport: Box<dyn Transport>,
     pub policy: RetryPolicy,
     pub hook: Option<RetryHook>,
     pub retries: AtomicU64,
@@ -111,14 +117,19 @@ async fn attempt_once<P: Paginated>(
     request: reqwest::Request,
 ) -> Result<Fetched<P>, Failure> {
     let method = request.method().clone();
-    let transport = |e: reqwest::Error| {
-        let retryable = !(e.is_builder() || e.is_redirect());
+    let link_style = P::SPEC.style == Style::Link;
+    let request_url = link_style.then(|| request.url().clone());
+    let transport = |e: BoxError| {
+        let retryable = is_retryable(e.as_ref());
         Failure { kind: ErrorKind::Transport(e), retryable, retry_after: None }
     };
-    let mut response = fetcher.client.execute(request).await.map_err(transport)?;
+    let mut response = fetcher.transport.execute(request).await.map_err(transport)?;
     let status = response.status();
-    let link_style = P::SPEC.style == Style::Link;
-    let url = link_style.then(|| response.url().clone());
+    // A response built by another transport may not know its URL; the request's stands in.
+    let url = request_url.map(|sent| {
+        let answered = response.url();
+        if answered.host_str() == Some(NO_URL_HOST) { sent } else { answered.clone() }
+    });
     let wants_headers = P::SPEC.cursor_header.is_some() || (link_style && !P::SPEC.next_url_field);
     let headers = wants_headers.then(|| response.headers().clone());
     let asked = response
@@ -132,7 +143,7 @@ async fn attempt_once<P: Paginated>(
     }
     // A body cut short is a bad body, retried per `retry_bad_bodies`.
     let cut = |e: reqwest::Error| Failure {
-        kind: ErrorKind::Transport(e),
+        kind: ErrorKind::Transport(e.into()),
         retryable: fetcher.policy.retry_bad_bodies,
         retry_after: None,
     };
@@ -156,7 +167,7 @@ async fn attempt_once<P: Paginated>(
     let fingerprint =
         if matches!(P::SPEC.style, Style::Offset | Style::Page) { fingerprint(&body) } else { 0 };
     match decode(&body) {
-        Ok(page) => Ok(Fetched { page, fingerprint, url, headers }),
+        Ok(page) => Ok(Fetched { page, fingerprint, url, headers, status: status.as_u16() }),
         Err(kind) => Err(Failure { kind, retryable: fetcher.policy.retry_bad_bodies, retry_after: None }),
     }
 }

@@ -3,6 +3,8 @@
 //! which re-exports this crate and the derive.
 #![deny(missing_docs)]
 
+#[cfg(feature = "blocking")]
+pub mod blocking;
 pub mod checkpoint;
 pub mod cursor;
 pub mod de;
@@ -10,6 +12,7 @@ mod engine;
 mod error;
 mod fetch;
 mod link;
+mod progress;
 mod request;
 mod retry;
 pub mod slice;
@@ -17,6 +20,7 @@ pub mod spec;
 mod stream;
 #[cfg(feature = "testing")]
 pub mod testing;
+mod transport;
 mod walk;
 
 #[doc(hidden)]
@@ -26,8 +30,10 @@ pub mod __private;
 pub use checkpoint::{Checkpoint, Position};
 pub use cursor::{CountValue, Cursor, CursorValue, FlagValue};
 pub use error::{Error, ErrorKind};
+pub use progress::Progress;
 pub use retry::{RetryEvent, RetryPolicy};
 pub use slice::{SliceKey, SliceState, SliceValue};
 pub use spec::{Paginated, Signals, Spec, Style, Target};
 pub use stream::{Items, Pages, PaginateExt, Paginator};
+pub use transport::{BoxError, Transport, TransportFn, TransportFuture, transport_fn};
 pub use walk::{LoopPolicy, StopReason};

@@ -13,9 +13,11 @@ use std::sync::atomic::AtomicU64;
 use crate::engine::{Engine, Walker};
 use crate::error::Error;
 use crate::fetch::{DEFAULT_MAX_BODY, Fetcher};
+use crate::progress::{Observer, Progress, ProgressHook};
 use crate::request::RequestTemplate;
 use crate::retry::{HookDebug, RetryEvent, RetryHook, RetryPolicy};
 use crate::spec::Paginated;
+use crate::transport::Transport;
 use crate::walk::{LoopPolicy, Options, StopReason, Walk};
 
 /// Starts a walk from a reqwest request: `request.paginate::<Contacts>()`.
@@ -38,26 +40,43 @@ impl PaginateExt for reqwest::RequestBuilder {
 /// [`collect`](Paginator::collect) every item.
 #[must_use = "a Paginator does nothing until it is turned into a stream"]
 pub struct Paginator<P> {
-    builder: reqwest::RequestBuilder,
+    source: Source,
     options: Options,
     resume: Option<Checkpoint>,
     policy: RetryPolicy,
     hook: Option<RetryHook>,
     max_body: u64,
+    on_page: Option<ProgressHook>,
     lookahead: usize,
     concurrency: usize,
     _page: PhantomData<fn() -> P>,
 }
 
+/// The request of a walk and what sends it.
+enum Source {
+    Builder(reqwest::RequestBuilder),
+    Custom(Box<dyn Transport>, reqwest::Request),
+}
+
+impl std::fmt::Debug for Source {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Source::Builder(builder) => builder.fmt(f),
+            Source::Custom(_, request) => f.debug_tuple("Custom").field(request).finish(),
+        }
+    }
+}
+
 impl<P> std::fmt::Debug for Paginator<P> {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("Paginator")
-            .field("request", &self.builder)
+            .field("request", &self.source)
             .field("options", &self.options)
             .field("resume", &self.resume)
             .field("retry", &self.policy)
             .field("on_retry", &HookDebug(&self.hook))
             .field("max_body", &self.max_body)
+            .field("on_page", &self.on_page.as_ref().map(|_| "<fn>"))
             .field("lookahead", &self.lookahead)
             .field("concurrency", &self.concurrency)
             .finish()
@@ -67,13 +86,18 @@ impl<P> std::fmt::Debug for Paginator<P> {
 impl<P: Paginated> Paginator<P> {
     /// A walk that replays `request` for every page.
     pub fn new(request: reqwest::RequestBuilder) -> Paginator<P> {
+        Paginator::from_source(Source::Builder(request))
+    }
+
+    fn from_source(source: Source) -> Paginator<P> {
         Paginator {
-            builder: request,
+            source,
             options: Options::default(),
             resume: None,
             policy: RetryPolicy::default(),
             hook: None,
             max_body: DEFAULT_MAX_BODY,
+            on_page: None,
             lookahead: 1,
             concurrency: 4,
             _page: PhantomData,
@@ -99,6 +123,20 @@ impl<P: Paginated> Paginator<P> {
         self
     }
 
+    /// A walk that replays `request` and sends every page through `transport`
+    /// (another HTTP client; see [`Transport`] and [`transport_fn`](crate::transport_fn)).
+    pub fn with_transport(request: reqwest::Request, transport: impl Transport) -> Paginator<P> {
+        Paginator::from_source(Source::Custom(Box::new(transport), request))
+    }
+
+    /// Calls `hook` after each page is handed to the consumer, with the page
+    /// number, its status and item count, the items so far, the reported
+    /// total and the elapsed time: for progress bars and metrics.
+    pub fn on_page(mut self, hook: impl Fn(&Progress) + Send + Sync + 'static) -> Self {
+        self.on_page = Some(Arc::new(hook));
+        self
+    }
+
     /// How failed page requests are retried (see [`RetryPolicy`]; retries are
     /// on by default, [`RetryPolicy::never`] turns them off).
     pub fn retry(mut self, policy: RetryPolicy) -> Self {
@@ -115,7 +153,7 @@ impl<P: Paginated> Paginator<P> {
 
     /// The largest response body accepted, in bytes (default 64 MiB). The cap
     /// is enforced while reading, so a runaway response is an error
-    /// ([`ErrorKind::BodyTooLarge`]), not an out-of-memory.
+    /// ([`ErrorKind::BodyTooLarge`](crate::ErrorKind::BodyTooLarge)), not an out-of-memory.
     pub fn max_body_bytes(mut self, limit: u64) -> Self {
         self.max_body = limit;
         self
@@ -188,9 +226,15 @@ impl<P: Paginated> Paginator<P> {
 
 impl<P: Paginated + Send + 'static> Paginator<P> {
     fn engine(self) -> Engine<P> {
-        let (client, request) = self.builder.build_split();
+        let (transport, request): (Box<dyn Transport>, _) = match self.source {
+            Source::Builder(builder) => {
+                let (client, request) = builder.build_split();
+                (Box::new(client), request)
+            }
+            Source::Custom(transport, request) => (transport, Ok(request)),
+        };
         let fetcher = Arc::new(Fetcher {
-            client,
+            transport,
             policy: self.policy,
             hook: self.hook,
             retries: AtomicU64::new(0),
@@ -203,7 +247,9 @@ impl<P: Paginated + Send + 'static> Paginator<P> {
             Ok(template) => {
                 let start = self.resume.unwrap_or_else(|| Checkpoint::new(template.start().clone()));
                 let walk = Walk::new(P::SPEC, &self.options, template.page_size(), start);
-                Engine::new(Walker::new(fetcher, template, walk, self.concurrency), self.lookahead)
+                let observer =
+                    Observer::new(self.on_page, std::any::type_name::<P>(), P::SPEC.style.as_str());
+                Engine::new(Walker::new(fetcher, template, walk, self.concurrency), self.lookahead, observer)
             }
             Err(e) => Engine::failed(e),
         }

@@ -3,6 +3,10 @@
 //!
 //! [`MockServer`] is a generic recording HTTP server: every request is kept, in
 //! order, with its query, headers and body, and answered by a function.
+//! [`MockServer::script`] serves pages you write, in order, and
+//! [`assert_param_sequence`] / [`assert_body_sequence`] check what your own
+//! `#[paginate(...)]` declaration sent, request by request. [`faults`] injects
+//! rate limits, server errors, resets and truncated bodies.
 //! [`MockApi`] runs one `MockServer` that emulates the paginated endpoints of
 //! the three seed APIs over deterministic datasets (1,000 records per
 //! [`Resource`] by default), faithfully enough to catch the classic client
@@ -44,6 +48,7 @@ mod data;
 pub mod faults;
 mod intercom;
 mod paging;
+mod script;
 mod server;
 
 use std::sync::Arc;
@@ -52,6 +57,7 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use serde_json::{Value, json};
 
 pub use data::Resource;
+pub use script::{assert_body_sequence, assert_param_sequence};
 pub use server::{MockResponse, MockServer, RecordedRequest};
 
 use data::Datasets;
