@@ -146,3 +146,8 @@ pub use paginate_core::__private;
 #[cfg(doctest)]
 #[doc = include_str!("../README.md")]
 pub struct ReadmeDoctests;
+
+/// The cookbook's declarations, compiled as doctests so they cannot rot.
+#[cfg(doctest)]
+#[doc = include_str!("../docs/cookbook.md")]
+pub struct CookbookDoctests;

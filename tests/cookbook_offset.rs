@@ -1,0 +1,232 @@
+//! Cookbook, `style = "offset"`: APIs that take a count of items to skip. Each
+//! module declares one API exactly as `docs/cookbook.md` shows it (the text
+//! between `// cookbook:` and `// end cookbook` is copied there) and walks a
+//! small loopback fake of that API's pagination: the exact requests, every item
+//! once and in order, the end.
+#![allow(dead_code)] // The declarations carry realistic fields that the tests do not all read.
+#![allow(clippy::wildcard_imports)] // Every API module takes the shared helpers with `use super::*`.
+
+use futures_util::TryStreamExt;
+use paginated::testing::{MockResponse, MockServer, RecordedRequest};
+use paginated::{PaginateExt, Paginated, Paginator, StopReason};
+use serde::Deserialize;
+use serde_json::{Value, json};
+
+/// Walks to the end: every item, in order, and why the walk ended.
+async fn walk<P: Paginated + Send + 'static>(paginator: Paginator<P>) -> (Vec<P::Item>, Option<StopReason>) {
+    let mut items = paginator.items();
+    let mut got = Vec::new();
+    while let Some(item) = items.try_next().await.expect("the walk succeeds") {
+        got.push(item);
+    }
+    (got, items.stop_reason())
+}
+
+/// The decoded value of the query parameter `name` in each request.
+fn param(requests: &[RecordedRequest], name: &str) -> Vec<Option<String>> {
+    requests.iter().map(|r| r.query(name)).collect()
+}
+
+mod jira_offset {
+    use super::*;
+
+    // cookbook: jira_offset
+    #[derive(Debug, Deserialize)]
+    struct Project {
+        id: String,
+        key: String,
+        name: String,
+    }
+
+    /// Jira Cloud paginated lists (`PageBean`, here `GET /rest/api/3/project/search`):
+    /// `startAt` and `maxResults` in the query; `isLast: true` marks the last page.
+    /// The server may return fewer than `maxResults`: the offset advances by what came.
+    #[derive(Debug, Deserialize, Paginated)]
+    #[serde(rename_all = "camelCase")]
+    #[paginate(style = "offset", offset_param = "startAt", page_size_param = "maxResults", page_size = 50)]
+    #[paginate(is_last = "is_last", total = "total")]
+    struct ProjectPage {
+        start_at: u64,
+        max_results: u64,
+        total: u64,
+        is_last: bool,
+        #[paginate(items)]
+        values: Vec<Project>,
+    }
+    // end cookbook
+
+    #[tokio::test]
+    async fn start_at_advances_by_what_the_server_returned() {
+        let server = MockServer::start(|r: &RecordedRequest| {
+            if r.query("orderBy").as_deref() != Some("key") {
+                return MockResponse::status(400, json!({"errorMessages": ["orderBy lost"]}));
+            }
+            let start: usize = r.query("startAt").map_or(0, |v| v.parse().unwrap());
+            // Asked for 3, this server serves at most 2 per page.
+            let max: usize = r.query("maxResults").map_or(50, |v| v.parse().unwrap()).min(2);
+            let values: Vec<Value> = (start..5)
+                .take(max)
+                .map(|n| json!({"id": format!("{}", 10_000 + n), "key": format!("P{n}"), "name": format!("Project {n}")}))
+                .collect();
+            MockResponse::json(json!({"self": "https://example.atlassian.net/rest/api/3/project/search", "maxResults": max,
+                                      "startAt": start, "total": 5, "isLast": start + max >= 5, "values": values}))
+        })
+        .await;
+        let request = reqwest::Client::new()
+            .get(server.url("/rest/api/3/project/search?orderBy=key"))
+            .basic_auth("me@example.com", Some("api-token"));
+        let (projects, end) = walk(request.paginate::<ProjectPage>().page_size(3)).await;
+
+        assert_eq!(
+            projects.iter().map(|p| p.key.as_str()).collect::<Vec<_>>(),
+            ["P0", "P1", "P2", "P3", "P4"]
+        );
+        assert_eq!(end, Some(StopReason::LastPage));
+        let requests = server.requests();
+        assert_eq!(param(&requests, "startAt"), [Some("0".into()), Some("2".into()), Some("4".into())]);
+        assert!(
+            requests.iter().all(|r| r.query("maxResults").as_deref() == Some("3")
+                && r.query("orderBy").as_deref() == Some("key"))
+        );
+    }
+}
+
+mod mailchimp {
+    use super::*;
+
+    // cookbook: mailchimp
+    #[derive(Debug, Deserialize)]
+    struct Member {
+        id: String,
+        email_address: String,
+        status: String,
+    }
+
+    /// Mailchimp Marketing API (`GET /3.0/lists/{list_id}/members`): `offset` and
+    /// `count` in the query; `total_items` says when the last page was reached.
+    #[derive(Debug, Deserialize, Paginated)]
+    #[paginate(
+        style = "offset",
+        offset_param = "offset",
+        page_size_param = "count",
+        page_size = 1000,
+        max_page_size = 1000
+    )]
+    #[paginate(total = "total_items")]
+    struct Members {
+        #[paginate(items)]
+        members: Vec<Member>,
+        list_id: String,
+        total_items: u64,
+    }
+    // end cookbook
+
+    #[tokio::test]
+    async fn offset_and_count_until_total_items() {
+        let server = MockServer::start(|r: &RecordedRequest| {
+            if r.query("status").as_deref() != Some("subscribed") {
+                return MockResponse::status(400, json!({"title": "Invalid Resource", "status": 400}));
+            }
+            let offset: usize = r.query("offset").map_or(0, |v| v.parse().unwrap());
+            let count: usize = r.query("count").map_or(10, |v| v.parse().unwrap());
+            let members: Vec<Value> = (offset..5)
+                .take(count)
+                .map(|n| json!({"id": format!("852aaa9532cb36adfb5e9fef7a4206a{n}"), "email_address": format!("m{n}@example.com"), "status": "subscribed"}))
+                .collect();
+            MockResponse::json(json!({"members": members, "list_id": "57afe96172", "total_items": 5, "_links": []}))
+        })
+        .await;
+        let request = reqwest::Client::new()
+            .get(server.url("/3.0/lists/57afe96172/members?status=subscribed"))
+            .basic_auth("anystring", Some("secret-us6"));
+        let (members, end) = walk(request.paginate::<Members>().page_size(2)).await;
+
+        assert_eq!(
+            members.iter().map(|m| m.email_address.clone()).collect::<Vec<_>>(),
+            (0..5).map(|n| format!("m{n}@example.com")).collect::<Vec<_>>()
+        );
+        assert_eq!(end, Some(StopReason::TotalReached));
+        let requests = server.requests();
+        // Once the total is known the next pages may be fetched concurrently, so they may arrive in any order.
+        let mut offsets: Vec<u64> =
+            requests.iter().map(|r| r.query("offset").unwrap().parse().unwrap()).collect();
+        offsets.sort_unstable();
+        assert_eq!(offsets, [0, 2, 4], "no request past the total");
+        assert!(requests.iter().all(|r| r.query("count").as_deref() == Some("2")
+            && r.query("status").as_deref() == Some("subscribed")));
+    }
+}
+
+mod pagerduty {
+    use super::*;
+
+    // cookbook: pagerduty
+    #[derive(Debug, Deserialize)]
+    struct Incident {
+        id: String,
+        incident_number: u64,
+        status: String,
+    }
+
+    /// PagerDuty REST API v2 classic pagination (`GET /incidents`): `offset` and
+    /// `limit` in the query; `more: false` marks the last page. `total` is `null`
+    /// unless the request asks `total=true`.
+    #[derive(Debug, Deserialize, Paginated)]
+    #[paginate(
+        style = "offset",
+        offset_param = "offset",
+        page_size_param = "limit",
+        page_size = 100,
+        max_page_size = 100
+    )]
+    #[paginate(has_more = "more", total = "total", max_offset = 10000)]
+    struct Incidents {
+        #[paginate(items)]
+        incidents: Vec<Incident>,
+        limit: u64,
+        offset: u64,
+        more: bool,
+        total: Option<u64>,
+    }
+    // end cookbook
+
+    #[tokio::test]
+    async fn offset_and_limit_until_more_is_false() {
+        let server = MockServer::start(|r: &RecordedRequest| {
+            if r.header("authorization") != Some("Token token=y_NbAkKc66ryYTWUXYEu") {
+                return MockResponse::status(401, json!({"error": {"message": "Unauthorized", "code": 2006}}));
+            }
+            if r.query_all("statuses[]") != ["triggered", "acknowledged"] {
+                return MockResponse::status(400, json!({"error": {"message": "statuses lost", "code": 2001}}));
+            }
+            let offset: usize = r.query("offset").map_or(0, |v| v.parse().unwrap());
+            let limit: usize = r.query("limit").map_or(25, |v| v.parse().unwrap());
+            let incidents: Vec<Value> = (offset..5)
+                .take(limit)
+                .map(|n| json!({"id": format!("PT4KHL{n}"), "incident_number": 1000 + n, "status": "triggered"}))
+                .collect();
+            MockResponse::json(json!({"incidents": incidents, "limit": limit, "offset": offset, "total": null, "more": offset + limit < 5}))
+        })
+        .await;
+        let request = reqwest::Client::new()
+            .get(server.url("/incidents?statuses[]=triggered&statuses[]=acknowledged"))
+            .header("authorization", "Token token=y_NbAkKc66ryYTWUXYEu")
+            .header("accept", "application/vnd.pagerduty+json;version=2");
+        let (incidents, end) = walk(request.paginate::<Incidents>().page_size(2)).await;
+
+        assert_eq!(
+            incidents.iter().map(|i| i.incident_number).collect::<Vec<_>>(),
+            [1000, 1001, 1002, 1003, 1004]
+        );
+        assert_eq!(end, Some(StopReason::NoMore));
+        let requests = server.requests();
+        assert_eq!(
+            requests.iter().map(|r| r.raw_query.clone().unwrap()).collect::<Vec<_>>(),
+            [
+                "statuses[]=triggered&statuses[]=acknowledged&limit=2&offset=0",
+                "statuses[]=triggered&statuses[]=acknowledged&limit=2&offset=2",
+                "statuses[]=triggered&statuses[]=acknowledged&limit=2&offset=4"
+            ]
+        );
+    }
+}
