@@ -568,7 +568,8 @@ mod zendesk {
             ]
         );
         assert!(requests.iter().all(|r| r.query("page[size]").as_deref() == Some("2")));
-        assert_eq!(raw_queries(&requests)[0], "role=agent&page%5Bsize%5D=2");
+        // Safe name characters are sent as they are, as Zendesk documents them.
+        assert_eq!(raw_queries(&requests)[0], "role=agent&page[size]=2");
     }
 }
 

@@ -508,8 +508,8 @@ mod microsoft_graph {
                 Some("RFNwdAIAAQAAAC3".into())
             ]
         );
-        // The parameter name is form-encoded once (`%24top`); the next links are used as sent.
-        assert_eq!(requests[0].raw_query.as_deref(), Some("$select=id,displayName,mail&%24top=2"));
+        // `$top` is sent as Graph documents it; the next links are used as sent.
+        assert_eq!(requests[0].raw_query.as_deref(), Some("$select=id,displayName,mail&$top=2"));
         assert_eq!(
             requests[1].raw_query.as_deref(),
             Some("$select=id,displayName,mail&$top=2&$skiptoken=RFNwdAIAAQAAAC1")

@@ -20,6 +20,8 @@ pub enum Position {
     Page(u64),
     /// The absolute URL of the next page (link style).
     Url(String),
+    /// The state a custom walk's next request is built from.
+    State(serde_json::Value),
 }
 
 /// A serializable snapshot of a walk: the request to send next and how many

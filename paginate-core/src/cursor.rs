@@ -205,6 +205,70 @@ impl<T: CursorValue> CursorValue for Option<T> {
     }
 }
 
+/// A field type that can hold an API's error report (`api_error = "path"`):
+/// a string (the message; empty means none), a JSON value (a string, an
+/// object's `message`/`error`, an array's first element), `Vec`s of those, in
+/// `Option` or `Box`.
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` cannot be used as an API error report",
+    label = "`api_error` must name a string, a JSON value or a list of errors (optionally in `Option` or `Box`)"
+)]
+pub trait ApiErrorValue {
+    /// The error message, if the value reports an error.
+    fn to_api_error(&self) -> Option<String>;
+}
+
+impl ApiErrorValue for str {
+    fn to_api_error(&self) -> Option<String> {
+        (!self.is_empty()).then(|| self.to_owned())
+    }
+}
+
+impl ApiErrorValue for String {
+    fn to_api_error(&self) -> Option<String> {
+        self.as_str().to_api_error()
+    }
+}
+
+impl ApiErrorValue for Value {
+    fn to_api_error(&self) -> Option<String> {
+        match self {
+            Value::Null | Value::Bool(false) => None,
+            Value::String(s) => s.to_api_error(),
+            Value::Array(errors) => errors.first().map(|e| e.to_api_error().unwrap_or_else(|| e.to_string())),
+            Value::Object(map) => ["message", "error", "code"]
+                .iter()
+                .find_map(|key| map.get(*key).and_then(ApiErrorValue::to_api_error))
+                .or_else(|| Some(self.to_string())),
+            other => Some(other.to_string()),
+        }
+    }
+}
+
+impl<T: ApiErrorValue> ApiErrorValue for Vec<T> {
+    fn to_api_error(&self) -> Option<String> {
+        self.iter().find_map(ApiErrorValue::to_api_error)
+    }
+}
+
+impl<T: ApiErrorValue + ?Sized> ApiErrorValue for &T {
+    fn to_api_error(&self) -> Option<String> {
+        (**self).to_api_error()
+    }
+}
+
+impl<T: ApiErrorValue + ?Sized> ApiErrorValue for Box<T> {
+    fn to_api_error(&self) -> Option<String> {
+        (**self).to_api_error()
+    }
+}
+
+impl<T: ApiErrorValue> ApiErrorValue for Option<T> {
+    fn to_api_error(&self) -> Option<String> {
+        self.as_ref().and_then(ApiErrorValue::to_api_error)
+    }
+}
+
 /// A field type that can hold a boolean stop flag (`has_more`, `is_last`).
 #[diagnostic::on_unimplemented(
     message = "`{Self}` cannot be used as a pagination flag",

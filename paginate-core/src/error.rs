@@ -71,6 +71,16 @@ pub enum ErrorKind {
         /// The part of the body around the failure.
         excerpt: String,
     },
+    /// The API answered with a success status but reported an error in the
+    /// body (`api_error = "path"`: Slack's `{"ok": false, "error": ...}`,
+    /// GraphQL's `errors`).
+    Api {
+        /// The API's message.
+        message: String,
+        /// Whether it is one of the declared rate-limit errors
+        /// (`rate_limit_error`), which are retried like a 429.
+        rate_limited: bool,
+    },
     /// The request could not be sent or the response could not be read.
     Transport(crate::transport::BoxError),
     /// The declaration or the runtime options cannot work with this request;
@@ -183,6 +193,7 @@ impl Error {
             }
             ErrorKind::Transport(e) => crate::transport::is_retryable(e.as_ref()),
             ErrorKind::Decode { .. } => true,
+            ErrorKind::Api { rate_limited, .. } => *rate_limited,
             _ => false,
         }
     }
@@ -208,6 +219,12 @@ impl fmt::Display for Error {
                     write!(f, " at `{path}`")?;
                 }
                 write!(f, ": {message} (body near the error: {excerpt:?})")
+            }
+            ErrorKind::Api { message, rate_limited: false } => {
+                write!(f, "the API reported an error: {message}")
+            }
+            ErrorKind::Api { message, rate_limited: true } => {
+                write!(f, "the API kept reporting a rate limit ({message}) after every retry")
             }
             ErrorKind::Transport(e) => write!(f, "request failed: {e}"),
             ErrorKind::Config(m) => write!(f, "invalid pagination setup: {m}"),

@@ -166,8 +166,15 @@ async fn attempt_once<P: Paginated>(
     // Only offset and page walks compare pages (the duplicate-page guard).
     let fingerprint =
         if matches!(P::SPEC.style, Style::Offset | Style::Page) { fingerprint(&body) } else { 0 };
-    match decode(&body) {
-        Ok(page) => Ok(Fetched { page, fingerprint, url, headers, status: status.as_u16() }),
+    match decode::<P>(&body) {
+        Ok(page) => match page.api_error() {
+            None => Ok(Fetched { page, fingerprint, url, headers, status: status.as_u16() }),
+            Some(message) => {
+                let rate_limited = P::SPEC.rate_limit_errors.contains(&message.as_str());
+                let kind = ErrorKind::Api { message, rate_limited };
+                Err(Failure { kind, retryable: rate_limited, retry_after: asked.filter(|_| rate_limited) })
+            }
+        },
         Err(kind) => Err(Failure { kind, retryable: fetcher.policy.retry_bad_bodies, retry_after: None }),
     }
 }
@@ -209,6 +216,7 @@ fn reason(kind: &ErrorKind) -> String {
         ErrorKind::Status { status, .. } => format!("HTTP {}", status.as_u16()),
         ErrorKind::Transport(e) => format!("transport error: {e}"),
         ErrorKind::Decode { message, .. } => format!("undecodable body: {message}"),
+        ErrorKind::Api { message, .. } => format!("API error: {message}"),
         other => format!("{other:?}"),
     }
 }

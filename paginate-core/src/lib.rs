@@ -28,7 +28,7 @@ mod walk;
 pub mod __private;
 
 pub use checkpoint::{Checkpoint, Position};
-pub use cursor::{CountValue, Cursor, CursorValue, FlagValue};
+pub use cursor::{ApiErrorValue, CountValue, Cursor, CursorValue, FlagValue};
 pub use error::{Error, ErrorKind};
 pub use progress::Progress;
 pub use retry::{RetryEvent, RetryPolicy};

@@ -1,12 +1,14 @@
 //! Support for the code `#[derive(Paginated)]` generates. Not a public API.
 
-pub use crate::cursor::{CountValue, Cursor, CursorValue, FlagValue};
+pub use crate::cursor::{ApiErrorValue, CountValue, Cursor, CursorValue, FlagValue};
 pub use crate::slice::{SliceKey, SliceValue};
 pub use crate::spec::{Paginated, Signals, Spec, Style, Target};
 pub use core::default::Default;
 pub use core::mem::take;
 pub use core::option::Option::{self, None, Some};
 pub use serde::de::DeserializeOwned;
+pub use serde_json::Value as JsonValue;
+pub use std::string::String;
 pub use std::vec::Vec;
 
 /// The `dedup_by` key of an item field: two independent 64-bit SipHash

@@ -18,6 +18,8 @@ pub(crate) struct RequestTemplate {
     request: reqwest::Request,
     /// The JSON body, parsed once, when a target lives in the body.
     json: Option<Value>,
+    /// The form body as text, when a target is a form field.
+    form: Option<String>,
     spec: Spec,
     /// The page size to write into every request, if any.
     write_page_size: Option<u64>,
@@ -34,6 +36,11 @@ impl RequestTemplate {
     /// problem is reported here, before anything is sent.
     pub fn new(request: reqwest::Request, spec: Spec, options: &Options) -> Result<RequestTemplate, Error> {
         let targets = [spec.position_target(), spec.page_size, spec.slice_target];
+        let form = if targets.iter().flatten().any(|t| matches!(t, Target::Form(_))) {
+            Some(form_body(&request)?)
+        } else {
+            None
+        };
         let json = if targets.iter().flatten().any(|t| matches!(t, Target::Body(_))) {
             Some(parse_body(&request)?)
         } else {
@@ -69,7 +76,7 @@ impl RequestTemplate {
             Style::Cursor => Position::Start,
             Style::Offset => Position::Offset(read(spec.offset).unwrap_or(0)),
             Style::Page => Position::Page(read(spec.page).unwrap_or(spec.first_page)),
-            Style::Link => Position::Start,
+            Style::Link | Style::Custom => Position::Start,
         };
         if spec.slice_by {
             if !spec.dedup {
@@ -85,7 +92,7 @@ impl RequestTemplate {
             }
         }
         let slice_with = options.slice_with.clone();
-        Ok(RequestTemplate { request, json, spec, write_page_size, page_size, start, slice_with })
+        Ok(RequestTemplate { request, json, form, spec, write_page_size, page_size, start, slice_with })
     }
 
     /// The page size in effect, if known.
@@ -96,6 +103,14 @@ impl RequestTemplate {
     /// Where a fresh walk starts.
     pub fn start(&self) -> &Position {
         &self.start
+    }
+
+    /// The page size as written (`page_size_format`, or the number).
+    fn page_size_text(&self, size: u64) -> String {
+        match self.spec.page_size_format {
+            Some(format) => format.replace("{}", &size.to_string()),
+            None => size.to_string(),
+        }
     }
 
     /// The origin (scheme, host, port) of the user's request.
@@ -111,16 +126,32 @@ impl RequestTemplate {
     ) -> Result<reqwest::Request, ErrorKind> {
         let mut request = self.request.try_clone().expect("checked in RequestTemplate::new");
         if let Position::Url(url) = position {
-            // A followed URL is used as it is: nothing is re-encoded or appended.
-            let url = reqwest::Url::parse(url)
+            // A followed URL is used as it is: nothing is re-encoded or appended,
+            // but for the parameters the declaration says to keep (`keep_params`).
+            let mut url = reqwest::Url::parse(url)
                 .map_err(|e| ErrorKind::Config(format!("the next URL {url:?} is not a URL: {e}")))?;
-            if url.origin() != request.url().origin() {
+            if url.origin() == request.url().origin() {
+                keep_params(request.url(), &mut url, self.spec.keep_params);
+            } else {
                 strip_credentials(request.headers_mut());
             }
             *request.url_mut() = url;
+            // A page size in a header goes on every request: it is no part of the URL.
+            if let (Some(Target::Header(name)), Some(size)) = (self.spec.page_size, self.write_page_size) {
+                let value = self.page_size_text(size);
+                let value = HeaderValue::from_str(&value).map_err(|e| ErrorKind::Config(e.to_string()))?;
+                let name =
+                    HeaderName::from_bytes(name.as_bytes()).map_err(|e| ErrorKind::Config(e.to_string()))?;
+                request.headers_mut().insert(name, value);
+            }
             return Ok(request);
         }
+        if let Position::State(state) = position {
+            let build = self.spec.next_request.expect("a custom style declares next_request");
+            return Ok(build(&request, state));
+        }
         let mut json = self.json.clone();
+        let mut form = self.form.clone();
         let mut set = |target: Target, value: Value| -> Result<(), String> {
             match target {
                 Target::Query(name) => set_query(request.url_mut(), name, &query_text(&value)),
@@ -133,11 +164,19 @@ impl RequestTemplate {
                     let value = HeaderValue::from_str(&query_text(&value)).map_err(|e| e.to_string())?;
                     request.headers_mut().insert(name, value);
                 }
+                Target::Form(name) => {
+                    let body = form.as_mut().expect("a form target implies a form body");
+                    *body = replace_pair(body, name, &query_text(&value), true);
+                }
             }
             Ok(())
         };
         if let (Some(target), Some(size)) = (self.spec.page_size, self.write_page_size) {
-            set(target, Value::from(size)).map_err(ErrorKind::Config)?;
+            let size = match self.spec.page_size_format {
+                Some(_) => Value::from(self.page_size_text(size)),
+                None => Value::from(size),
+            };
+            set(target, size).map_err(ErrorKind::Config)?;
         }
         if let (Some(bound), Some(target), None) = (slice_bound, self.spec.slice_target, &self.slice_with) {
             set(target, bound.to_json()).map_err(ErrorKind::Config)?;
@@ -163,7 +202,7 @@ impl RequestTemplate {
                 Position::Offset(n) | Position::Page(n) => {
                     set(target, Value::from(*n)).map_err(ErrorKind::Config)?;
                 }
-                Position::Url(_) => unreachable!("handled above"),
+                Position::Url(_) | Position::State(_) => unreachable!("handled above"),
             }
         }
         if let Some(json) = json {
@@ -172,6 +211,14 @@ impl RequestTemplate {
             headers.remove(CONTENT_LENGTH);
             headers.entry(CONTENT_TYPE).or_insert(HeaderValue::from_static("application/json"));
             *request.body_mut() = Some(bytes.into());
+        }
+        if let Some(form) = form {
+            let headers = request.headers_mut();
+            headers.remove(CONTENT_LENGTH);
+            headers
+                .entry(CONTENT_TYPE)
+                .or_insert(HeaderValue::from_static("application/x-www-form-urlencoded"));
+            *request.body_mut() = Some(form.into());
         }
         if let (Some(bound), Some(add_bound)) = (slice_bound, &self.slice_with) {
             add_bound(&mut request, bound);
@@ -216,11 +263,48 @@ fn check_page_size(size: u64, spec: &Spec) -> Result<(), Error> {
     if size == 0 {
         return Err(Error::config("the page size must be at least 1"));
     }
-    match spec.max_page_size {
-        Some(max) if size > max => Err(Error::config(format!(
+    match (spec.min_page_size, spec.max_page_size) {
+        (_, Some(max)) if size > max => Err(Error::config(format!(
             "page size {size} is above the declared `max_page_size = {max}`; ask for at most {max}"
         ))),
+        (Some(min), _) if size < min => Err(Error::config(format!(
+            "page size {size} is below the declared `min_page_size = {min}`; ask for at least {min}"
+        ))),
         _ => Ok(()),
+    }
+}
+
+/// The request body as form text, for form-field targets.
+fn form_body(request: &reqwest::Request) -> Result<String, Error> {
+    let Some(body) = request.body() else { return Ok(String::new()) };
+    let bytes = body.as_bytes().ok_or_else(|| {
+        Error::config("the declaration writes into a form body, but the request body is a stream")
+    })?;
+    String::from_utf8(bytes.to_vec()).map_err(|_| {
+        Error::config("the declaration writes into a form body, but the request body is not UTF-8 text")
+    })
+}
+
+/// Adds to `next` every parameter named in `keep` that `original` has and
+/// `next` lacks (Canvas: `access_token`, which its Link URLs leave out).
+fn keep_params(original: &reqwest::Url, next: &mut reqwest::Url, keep: &[&str]) {
+    for name in keep {
+        if next.query_pairs().any(|(k, _)| k == *name) {
+            continue;
+        }
+        let values: Vec<String> =
+            original.query_pairs().filter(|(k, _)| k == *name).map(|(_, v)| v.into_owned()).collect();
+        for value in values {
+            let query = next.query().unwrap_or("");
+            let mut query = query.to_owned();
+            if !query.is_empty() {
+                query.push('&');
+            }
+            query.push_str(&encode_name(name));
+            query.push('=');
+            query.extend(byte_serialize(value.as_bytes()));
+            next.set_query(Some(&query));
+        }
     }
 }
 
@@ -253,6 +337,10 @@ fn read_number(request: &reqwest::Request, json: Option<&Value>, target: Target)
             value.as_u64().or_else(|| value.as_str()?.trim().parse().ok())
         }
         Target::Header(name) => request.headers().get(name)?.to_str().ok()?.trim().parse().ok(),
+        Target::Form(name) => {
+            let body = request.body()?.as_bytes()?;
+            form_urlencoded::parse(body).find(|(k, _)| k == name).and_then(|(_, v)| v.trim().parse().ok())
+        }
     }
 }
 
@@ -277,22 +365,37 @@ pub(crate) fn set_query(url: &mut reqwest::Url, name: &str, value: &str) {
 }
 
 fn set_query_with(url: &mut reqwest::Url, name: &str, value: &str, encode: bool) {
-    let mut query = String::new();
-    for part in url.query().unwrap_or("").split('&').filter(|p| !p.is_empty()) {
+    let query = replace_pair(url.query().unwrap_or(""), name, value, encode);
+    url.set_query(Some(&query));
+}
+
+/// `pairs` (a query string or a form body) with every `name` pair replaced by
+/// one `name=value` at the end; every other pair is kept byte for byte.
+fn replace_pair(pairs: &str, name: &str, value: &str, encode: bool) -> String {
+    let mut out = String::new();
+    for part in pairs.split('&').filter(|p| !p.is_empty()) {
         let key = form_urlencoded::parse(part.as_bytes()).next().map(|(k, _)| k);
         if key.as_deref() != Some(name) {
-            query.push_str(part);
-            query.push('&');
+            out.push_str(part);
+            out.push('&');
         }
     }
-    query.extend(byte_serialize(name.as_bytes()));
-    query.push('=');
+    out.push_str(&encode_name(name));
+    out.push('=');
     if encode {
-        query.extend(byte_serialize(value.as_bytes()));
+        out.extend(byte_serialize(value.as_bytes()));
     } else {
-        query.push_str(value);
+        out.push_str(value);
     }
-    url.set_query(Some(&query));
+    out
+}
+
+/// A parameter name as it goes into a query: characters that are safe there
+/// (`$top`, `page[size]`, `statuses[]`) stay as they are, so servers that
+/// match raw names find them; anything else is percent-encoded.
+fn encode_name(name: &str) -> String {
+    let safe = |b: u8| b.is_ascii_alphanumeric() || b"-._~$[]!'()*,;:@/".contains(&b);
+    if name.bytes().all(safe) { name.to_owned() } else { byte_serialize(name.as_bytes()).collect() }
 }
 
 /// Sets `path` in a JSON object to `value`, creating missing objects and

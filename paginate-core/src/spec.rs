@@ -14,6 +14,10 @@ pub enum Style {
     Offset,
     /// A page number that advances by one (`page=1, 2, 3...`).
     Page,
+    /// The next request is built by user functions from a state the page
+    /// hands over (`next_state` / `next_request`): the escape hatch for schemes
+    /// no attribute expresses (Elasticsearch scroll and point-in-time search).
+    Custom,
     /// The next page's URL, from the `rel="next"` link of the `Link` response
     /// header (GitHub, Shopify, Okta, Sentry) or from a response field
     /// (`next_url = "path"`: Microsoft Graph, Salesforce, HubSpot, Zendesk).
@@ -28,6 +32,7 @@ impl Style {
             Style::Offset => "offset",
             Style::Page => "page",
             Style::Link => "link",
+            Style::Custom => "custom",
         }
     }
 }
@@ -47,6 +52,9 @@ pub enum Target {
     Body(&'static [&'static str]),
     /// A request header, replaced on every request.
     Header(&'static str),
+    /// A field of an `application/x-www-form-urlencoded` request body (Slack's
+    /// POST methods), replaced on every request; other fields are kept byte for byte.
+    Form(&'static str),
 }
 
 impl Target {
@@ -57,6 +65,7 @@ impl Target {
             Target::Query(name) => format!("query parameter `{name}`"),
             Target::Body(path) => format!("body field `{}`", path.join(".")),
             Target::Header(name) => format!("header `{name}`"),
+            Target::Form(name) => format!("form field `{name}`"),
         }
     }
 }
@@ -66,7 +75,7 @@ impl Target {
 ///
 /// Generated code builds it with struct-update syntax from [`Spec::DEFAULT`],
 /// so fields can be added without breaking derived code.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy)]
 pub struct Spec {
     /// The scheme (`style = "..."`).
     pub style: Style,
@@ -103,6 +112,20 @@ pub struct Spec {
     /// Cursor style: the cursor sent on the first request (`first_cursor = "*"`;
     /// `""` sends an empty parameter, as Close's `_cursor=`).
     pub first_cursor: Option<&'static str>,
+    /// The smallest page size the API accepts (`min_page_size = N`).
+    pub min_page_size: Option<u64>,
+    /// How the page size is written (`page_size_format = "batchSize={}"`):
+    /// `{}` is replaced by the number (Salesforce's `Sforce-Query-Options`).
+    pub page_size_format: Option<&'static str>,
+    /// Query parameters of the user's request that are added again to a
+    /// followed next URL that lacks them (`keep_params = "access_token"`, Canvas).
+    pub keep_params: &'static [&'static str],
+    /// API error values that mean "rate limited" (`rate_limit_error =
+    /// "ratelimited"`): such an error in a 200 body is retried like a 429.
+    pub rate_limit_errors: &'static [&'static str],
+    /// Custom style: builds the next request from the user's first request and
+    /// the state the previous page handed over (`next_request = "path::to::fn"`).
+    pub next_request: Option<fn(&reqwest::Request, &serde_json::Value) -> reqwest::Request>,
     /// Offset style: the walk slices by an item field (`slice_by`) to go past
     /// `max_offset`.
     pub slice_by: bool,
@@ -115,7 +138,70 @@ pub struct Spec {
     pub dedup: bool,
 }
 
+/// Two specs are equal when they declare the same; `next_request` functions
+/// compare by presence (function addresses are not meaningful).
+impl PartialEq for Spec {
+    fn eq(&self, other: &Spec) -> bool {
+        let Spec { next_request, .. } = *self;
+        let plain = |s: &Spec| Spec { next_request: None, ..*s };
+        next_request.is_some() == other.next_request.is_some()
+            && plain(self).fields() == plain(other).fields()
+    }
+}
+
+impl Eq for Spec {}
+
 impl Spec {
+    /// Every field but `next_request`, for comparisons.
+    #[allow(clippy::type_complexity)] // a tuple of the fields, used only by `eq`
+    fn fields(
+        &self,
+    ) -> (
+        (
+            Style,
+            Option<Target>,
+            Option<Target>,
+            Option<Target>,
+            u64,
+            Option<Target>,
+            Option<u64>,
+            Option<u64>,
+        ),
+        (Option<u64>, bool, bool, bool, Option<&'static str>, bool, Option<&'static str>, Option<u64>),
+        (Option<&'static str>, &'static [&'static str], &'static [&'static str], bool, Option<Target>, bool),
+    ) {
+        (
+            (
+                self.style,
+                self.cursor,
+                self.offset,
+                self.page,
+                self.first_page,
+                self.page_size,
+                self.default_page_size,
+                self.max_page_size,
+            ),
+            (
+                self.max_offset,
+                self.stop_on_short_page,
+                self.stop_on_empty_page,
+                self.next_url_field,
+                self.cursor_header,
+                self.cursor_encoded,
+                self.first_cursor,
+                self.min_page_size,
+            ),
+            (
+                self.page_size_format,
+                self.keep_params,
+                self.rate_limit_errors,
+                self.slice_by,
+                self.slice_target,
+                self.dedup,
+            ),
+        )
+    }
+
     /// A cursor spec with nothing declared; the base of struct-update syntax.
     pub const DEFAULT: Spec = Spec {
         style: Style::Cursor,
@@ -133,6 +219,11 @@ impl Spec {
         cursor_header: None,
         cursor_encoded: false,
         first_cursor: None,
+        min_page_size: None,
+        page_size_format: None,
+        keep_params: &[],
+        rate_limit_errors: &[],
+        next_request: None,
         slice_by: false,
         slice_target: None,
         dedup: false,
@@ -144,7 +235,7 @@ impl Spec {
             Style::Cursor => self.cursor,
             Style::Offset => self.offset,
             Style::Page => self.page,
-            Style::Link => None,
+            Style::Link | Style::Custom => None,
         }
     }
 }
@@ -169,6 +260,9 @@ pub struct Signals {
     pub total: Option<u64>,
     /// `total_pages = "path"`: the number of pages; the walk ends after the last one.
     pub total_pages: Option<u64>,
+    /// Custom style: the state to build the next request from (`next_state`);
+    /// `None` ends the walk.
+    pub state: Option<serde_json::Value>,
 }
 
 /// A response type that describes one page of a paginated endpoint.
@@ -210,6 +304,12 @@ pub trait Paginated: serde::de::DeserializeOwned {
     /// `None` (the default) means the item is never treated as a duplicate.
     fn item_key(item: &Self::Item) -> Option<u128> {
         let _ = item;
+        None
+    }
+    /// The API's own error in a success response (`api_error = "path"`:
+    /// Slack's `error` when `ok` is false, GraphQL's `errors`). `Some` fails
+    /// the page with [`ErrorKind::Api`](crate::ErrorKind::Api); the default is `None`.
+    fn api_error(&self) -> Option<String> {
         None
     }
     /// The value of an item's `slice_by` field. `None` (the default) for

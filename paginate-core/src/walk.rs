@@ -278,6 +278,14 @@ impl Walk {
                 }
                 Position::Page(next_page)
             }
+            Style::Custom => {
+                let state = signals.state.clone().expect("a missing state is a stop reason");
+                if !self.seen.insert(key_of(&state.to_string())) {
+                    let cursor = Cursor::json(&state).unwrap_or_else(|| Cursor::int(0));
+                    return self.repeat(ErrorKind::Loop { cursor }).map(|()| Delivery::Deliver);
+                }
+                Position::State(state)
+            }
             Style::Link => {
                 let next = signals.next_url.as_deref().expect("a missing next URL is a stop reason");
                 let url = reqwest::Url::parse(next).map_err(|e| {
@@ -407,7 +415,7 @@ impl Walk {
         if let Some(total) = self.total {
             let progress = match style {
                 Style::Offset => offset_of(sent) + received,
-                Style::Cursor | Style::Page | Style::Link => self.items_received,
+                Style::Cursor | Style::Page | Style::Link | Style::Custom => self.items_received,
             };
             if progress >= total {
                 return Some(StopReason::TotalReached);
@@ -416,7 +424,7 @@ impl Walk {
         if let Some(total_pages) = signals.total_pages {
             let pages_done = match style {
                 Style::Page => page_of(sent, self.spec.first_page) - self.spec.first_page + 1,
-                Style::Cursor | Style::Offset | Style::Link => self.pages,
+                Style::Cursor | Style::Offset | Style::Link | Style::Custom => self.pages,
             };
             if pages_done >= total_pages {
                 return Some(StopReason::TotalPagesReached);
@@ -426,6 +434,9 @@ impl Walk {
             return Some(StopReason::NoCursor);
         }
         if style == Style::Link && signals.next_url.is_none() {
+            return Some(StopReason::NoCursor);
+        }
+        if style == Style::Custom && signals.state.as_ref().is_none_or(serde_json::Value::is_null) {
             return Some(StopReason::NoCursor);
         }
         if self.max_pages.is_some_and(|max| self.pages >= max) {
@@ -468,7 +479,7 @@ mod tests {
             Style::Cursor => Position::Start,
             Style::Offset => Position::Offset(0),
             Style::Page => Position::Page(spec.first_page),
-            Style::Link => Position::Start,
+            Style::Link | Style::Custom => Position::Start,
         };
         Walk::new(spec, &Options::default(), page_size, Checkpoint::new(start))
     }
@@ -608,6 +619,7 @@ mod tests {
                                             total,
                                             total_pages,
                                             next_url: None,
+                                            state: None,
                                         };
                                         let mut w = walk(spec, Some(10));
                                         let sent = w.next().unwrap().position.clone();

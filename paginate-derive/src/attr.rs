@@ -18,10 +18,11 @@ pub enum Style {
     Offset,
     Page,
     Link,
+    Custom,
 }
 
 impl Style {
-    pub const ALL: [Style; 4] = [Style::Cursor, Style::Offset, Style::Page, Style::Link];
+    pub const ALL: [Style; 5] = [Style::Cursor, Style::Offset, Style::Page, Style::Link, Style::Custom];
 
     pub const fn as_str(self) -> &'static str {
         match self {
@@ -29,6 +30,7 @@ impl Style {
             Style::Offset => "offset",
             Style::Page => "page",
             Style::Link => "link",
+            Style::Custom => "custom",
         }
     }
 }
@@ -146,6 +148,15 @@ pub struct Container {
     pub stop_on_short_page: Attr<bool>,
     pub stop_on_empty_page: Attr<bool>,
     pub dedup_by: Attr<FieldPath>,
+    pub api_error: Attr<FieldPath>,
+    pub rate_limit_error: Attr<LitStr>,
+    pub cursor_form: Attr<LitStr>,
+    pub page_size_form: Attr<LitStr>,
+    pub page_size_format: Attr<LitStr>,
+    pub min_page_size: Attr<IntValue>,
+    pub keep_params: Attr<LitStr>,
+    pub next_state: Attr<Path>,
+    pub next_request: Attr<Path>,
     pub slice_by: Attr<FieldPath>,
     pub slice_param: Attr<LitStr>,
     pub slice_body: Attr<BodyPath>,
@@ -189,6 +200,15 @@ impl Container {
             stop_on_short_page: Attr::none(STOP_ON_SHORT_PAGE),
             stop_on_empty_page: Attr::none(STOP_ON_EMPTY_PAGE),
             dedup_by: Attr::none(DEDUP_BY),
+            api_error: Attr::none(API_ERROR),
+            rate_limit_error: Attr::none(RATE_LIMIT_ERROR),
+            cursor_form: Attr::none(CURSOR_FORM),
+            page_size_form: Attr::none(PAGE_SIZE_FORM),
+            page_size_format: Attr::none(PAGE_SIZE_FORMAT),
+            min_page_size: Attr::none(MIN_PAGE_SIZE),
+            keep_params: Attr::none(KEEP_PARAMS),
+            next_state: Attr::none(NEXT_STATE),
+            next_request: Attr::none(NEXT_REQUEST),
             slice_by: Attr::none(SLICE_BY),
             slice_param: Attr::none(SLICE_PARAM),
             slice_body: Attr::none(SLICE_BODY),
@@ -326,6 +346,58 @@ impl Container {
         } else if *path == SLICE_BODY {
             // #[paginate(slice_body = "query.date_created.gte")]
             body_key(cx, meta, at, &mut self.slice_body)?;
+        } else if *path == API_ERROR {
+            // #[paginate(api_error = "error")]
+            field_path_key(cx, meta, at, &mut self.api_error)?;
+        } else if *path == RATE_LIMIT_ERROR {
+            // #[paginate(rate_limit_error = "ratelimited")] (several: comma-separated)
+            if let Some(lit) = string(cx, meta, RATE_LIMIT_ERROR)? {
+                self.rate_limit_error.set(cx, at, lit);
+            }
+        } else if *path == CURSOR_FORM {
+            // #[paginate(cursor_form = "cursor")]
+            query_key(cx, meta, at, &mut self.cursor_form)?;
+        } else if *path == PAGE_SIZE_FORM {
+            // #[paginate(page_size_form = "limit")]
+            query_key(cx, meta, at, &mut self.page_size_form)?;
+        } else if *path == PAGE_SIZE_FORMAT {
+            // #[paginate(page_size_format = "batchSize={}")]
+            if let Some(lit) = string(cx, meta, PAGE_SIZE_FORMAT)? {
+                if lit.value().matches("{}").count() == 1 {
+                    self.page_size_format.set(cx, at, lit);
+                } else {
+                    cx.error_spanned_by(
+                        &lit,
+                        "`page_size_format` needs exactly one `{}` where the number goes, like `\"batchSize={}\"`",
+                    );
+                }
+            }
+        } else if *path == MIN_PAGE_SIZE {
+            // #[paginate(min_page_size = 10)]
+            int_key(cx, meta, at, &mut self.min_page_size, |n| {
+                (n == 0).then(|| "`min_page_size` must be at least 1".to_owned())
+            })?;
+        } else if *path == KEEP_PARAMS {
+            // #[paginate(keep_params = "access_token")] (several: comma-separated)
+            if let Some(lit) = string(cx, meta, KEEP_PARAMS)? {
+                self.keep_params.set(cx, at, lit);
+            }
+        } else if *path == NEXT_STATE || *path == NEXT_REQUEST {
+            // #[paginate(next_state = "path::to::fn", next_request = "path::to::fn")]
+            let key = if *path == NEXT_STATE { NEXT_STATE } else { NEXT_REQUEST };
+            if let Some(lit) = string(cx, meta, key)? {
+                match lit.parse_with(Path::parse_mod_style) {
+                    Ok(function) => {
+                        let slot =
+                            if key == NEXT_STATE { &mut self.next_state } else { &mut self.next_request };
+                        slot.set(cx, at, respanned(function, lit.span()));
+                    }
+                    Err(_) => cx.error_spanned_by(
+                        &lit,
+                        format!("`{}` is not a function path; write it like `{}`", lit.value(), key.example),
+                    ),
+                }
+            }
         } else if *path == DEDUP_BY {
             // #[paginate(dedup_by = "id")]: a path in the item type
             field_path_key(cx, meta, at, &mut self.dedup_by)?;
@@ -387,6 +459,15 @@ impl Container {
             self.stop_on_short_page.declared(),
             self.stop_on_empty_page.declared(),
             self.dedup_by.declared(),
+            self.api_error.declared(),
+            self.rate_limit_error.declared(),
+            self.cursor_form.declared(),
+            self.page_size_form.declared(),
+            self.page_size_format.declared(),
+            self.min_page_size.declared(),
+            self.keep_params.declared(),
+            self.next_state.declared(),
+            self.next_request.declared(),
             self.slice_by.declared(),
             self.slice_param.declared(),
             self.slice_body.declared(),
@@ -448,11 +529,25 @@ fn parse_style(cx: &Ctxt, lit: &LitStr) -> Option<Style> {
         cx.error_spanned_by(
             lit,
             format!(
-                "unknown style `{value:?}`; expected `\"cursor\"`, `\"offset\"`, `\"page\"` or `\"link\"`"
+                "unknown style `{value:?}`; expected `\"cursor\"`, `\"offset\"`, `\"page\"`, `\"link\"` or `\"custom\"`"
             ),
         );
     }
     style
+}
+
+/// `path` with every token at `span`, so rustc's errors about the function
+/// (not found, wrong signature) point at the user's string.
+fn respanned(path: Path, span: proc_macro2::Span) -> Path {
+    let tokens = quote::quote!(#path);
+    let tokens: proc_macro2::TokenStream = tokens
+        .into_iter()
+        .map(|mut t| {
+            t.set_span(span);
+            t
+        })
+        .collect();
+    syn::parse2(tokens).unwrap_or(path)
 }
 
 // `key = "a.b.c"`: a path of Rust field names.

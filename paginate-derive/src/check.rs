@@ -56,7 +56,7 @@ fn style_declared<'a>(cx: &Ctxt, input: &'a Input) -> Option<&'a StyleValue> {
             input.ident,
             format!(
                 "missing `#[paginate(style = \"...\")]` on `{}`: declare how the API paginates with \
-                 `style = \"cursor\"`, `style = \"offset\"`, `style = \"page\"` or `style = \"link\"`",
+                 `style = \"cursor\"`, `style = \"offset\"`, `style = \"page\"`, `style = \"link\"` or `style = \"custom\"`",
                 input.ident
             ),
         );
@@ -96,6 +96,7 @@ fn position_target(cx: &Ctxt, input: &Input, style: &StyleValue) {
                 (a.cursor_param.declared(), symbol::CURSOR_PARAM, QUERY),
                 (a.cursor_body.declared(), symbol::CURSOR_BODY, BODY),
                 (a.cursor_request_header.declared(), symbol::CURSOR_REQUEST_HEADER, HEADER),
+                (a.cursor_form.declared(), symbol::CURSOR_FORM, FORM),
             ],
         ),
         Style::Offset => (
@@ -114,6 +115,10 @@ fn position_target(cx: &Ctxt, input: &Input, style: &StyleValue) {
         ),
         // The next page's URL is the whole next request: there is nothing to place.
         Style::Link => return,
+        Style::Custom => {
+            custom(cx, input, style);
+            return;
+        }
     };
     if !at_most_one(cx, &targets) {
         cx.error_spanned_by(
@@ -158,7 +163,9 @@ fn cursor_encoded(cx: &Ctxt, input: &Input) {
         return;
     }
     // With no target at all, `position_target` already asks for one.
-    if let Some(other) = a.cursor_body.declared().or(a.cursor_request_header.declared()) {
+    if let Some(other) =
+        a.cursor_body.declared().or(a.cursor_request_header.declared()).or(a.cursor_form.declared())
+    {
         cx.error_at(
             encoded.span,
             format!(
@@ -177,9 +184,16 @@ fn page_size(cx: &Ctxt, input: &Input) {
         (a.page_size_param.declared(), symbol::PAGE_SIZE_PARAM, QUERY),
         (a.page_size_body.declared(), symbol::PAGE_SIZE_BODY, BODY),
         (a.page_size_header.declared(), symbol::PAGE_SIZE_HEADER, HEADER),
+        (a.page_size_form.declared(), symbol::PAGE_SIZE_FORM, FORM),
     ];
     if !at_most_one(cx, &targets) {
-        for declared in [a.page_size.declared(), a.max_page_size.declared()].into_iter().flatten() {
+        let needs_target = [
+            a.page_size.declared(),
+            a.max_page_size.declared(),
+            a.min_page_size.declared(),
+            a.page_size_format.declared(),
+        ];
+        for declared in needs_target.into_iter().flatten() {
             cx.error_at(
                 declared.span,
                 format!("`{}` has nowhere to go: add {}", declared.key, alternatives(&targets)),
@@ -192,6 +206,22 @@ fn page_size(cx: &Ctxt, input: &Input) {
         cx.error_spanned_by(
             &size.lit,
             format!("page_size = {} is above max_page_size = {}", size.value, max.value),
+        );
+    }
+    if let (Some(size), Some(min)) = (a.page_size.value(), a.min_page_size.value())
+        && size.value < min.value
+    {
+        cx.error_spanned_by(
+            &size.lit,
+            format!("page_size = {} is below min_page_size = {}", size.value, min.value),
+        );
+    }
+    if let (Some(min), Some(max)) = (a.min_page_size.value(), a.max_page_size.value())
+        && min.value > max.value
+    {
+        cx.error_spanned_by(
+            &min.lit,
+            format!("min_page_size = {} is above max_page_size = {}", min.value, max.value),
         );
     }
 }
@@ -261,6 +291,29 @@ fn items(cx: &Ctxt, input: &Input) {
 const QUERY: &str = "a query parameter";
 const BODY: &str = "a path in the JSON body";
 const HEADER: &str = "a request header";
+const FORM: &str = "a field of a form-encoded body";
+
+// A custom style names the two functions that carry the walk.
+fn custom(cx: &Ctxt, input: &Input, style: &StyleValue) {
+    let a = &input.attrs;
+    for (slot, key) in [
+        (a.next_state.get().is_some(), symbol::NEXT_STATE),
+        (a.next_request.get().is_some(), symbol::NEXT_REQUEST),
+    ] {
+        if !slot {
+            cx.error_spanned_by(
+                &style.lit,
+                format!(
+                    "`style = \"custom\"` needs `{}`: `next_state` is a `fn(&Page) -> Option<serde_json::Value>` \
+                     (the state of the next request, `None` at the end) and `next_request` a \
+                     `fn(&reqwest::Request, &serde_json::Value) -> reqwest::Request` (the next request, built \
+                     from your first one and that state)",
+                    key.example
+                ),
+            );
+        }
+    }
+}
 
 /// One of several keys that say the same thing, with what it means.
 type Alternative = (Option<Declared>, Key, &'static str);

@@ -50,6 +50,14 @@ fn impl_paginated(input: &Input) -> TokenStream {
     };
     let spec = spec(input, &private);
     let signals = signals(input, &private);
+    let api_error = input.attrs.api_error.value().map(|path| {
+        let error = read(&private, path, &quote!(ApiErrorValue::to_api_error), &quote!(self));
+        quote! {
+            fn api_error(&self) -> #private::Option<#private::String> {
+                #error
+            }
+        }
+    });
     let slice_key = input.attrs.slice_by.value().map(|path| {
         let key = read(&private, path, &quote!(SliceValue::to_slice_key), &quote!(item));
         quote! {
@@ -83,6 +91,7 @@ fn impl_paginated(input: &Input) -> TokenStream {
             }
             #item_key
             #slice_key
+            #api_error
         },
     )
 }
@@ -146,19 +155,24 @@ fn spec(input: &Input, private: &TokenStream) -> TokenStream {
         Style::Offset => quote!(Offset),
         Style::Page => quote!(Page),
         Style::Link => quote!(Link),
+        Style::Custom => quote!(Custom),
     };
     fields.push(quote!(style: #private::Style::#style_variant));
     let (name, position) = match style {
         Style::Cursor => (
             quote!(cursor),
-            target(private, a.cursor_param.value(), a.cursor_body.value(), a.cursor_request_header.value()),
+            target(private, a.cursor_param.value(), a.cursor_body.value(), a.cursor_request_header.value())
+                .or_else(|| {
+                    a.cursor_form.value().map(|name| quote!(#private::Some(#private::Target::Form(#name))))
+                }),
         ),
         Style::Offset => {
             (quote!(offset), target(private, a.offset_param.value(), a.offset_body.value(), None))
         }
         Style::Page => (quote!(page), target(private, a.page_param.value(), a.page_body.value(), None)),
-        // A link walk requests the URL the server gave: there is no position to place.
-        Style::Link => (quote!(), None),
+        // A link walk requests the URL the server gave, a custom walk the
+        // request its function builds: there is no position to place.
+        Style::Link | Style::Custom => (quote!(), None),
     };
     if let Some(t) = position {
         fields.push(quote!(#name: #t));
@@ -169,12 +183,35 @@ fn spec(input: &Input, private: &TokenStream) -> TokenStream {
     }
     if let Some(t) =
         target(private, a.page_size_param.value(), a.page_size_body.value(), a.page_size_header.value())
+            .or_else(|| {
+                a.page_size_form.value().map(|name| quote!(#private::Some(#private::Target::Form(#name))))
+            })
     {
         fields.push(quote!(page_size: #t));
+    }
+    if let Some(format) = a.page_size_format.value() {
+        fields.push(quote!(page_size_format: #private::Some(#format)));
+    }
+    for (name, list) in
+        [(quote!(keep_params), &a.keep_params), (quote!(rate_limit_errors), &a.rate_limit_error)]
+    {
+        if let Some(lit) = list.value() {
+            let items = lit.value();
+            let items = items
+                .split(',')
+                .map(str::trim)
+                .filter(|s| !s.is_empty())
+                .map(|s| syn::LitStr::new(s, lit.span()));
+            fields.push(quote!(#name: &[#(#items),*]));
+        }
+    }
+    if let Some(function) = a.next_request.value() {
+        fields.push(quote!(next_request: #private::Some(#function)));
     }
     for (name, value) in [
         (quote!(default_page_size), &a.page_size),
         (quote!(max_page_size), &a.max_page_size),
+        (quote!(min_page_size), &a.min_page_size),
         (quote!(max_offset), &a.max_offset),
     ] {
         if let Some(n) = int(private, value) {
@@ -186,7 +223,7 @@ fn spec(input: &Input, private: &TokenStream) -> TokenStream {
     }
     // An offset or page walk past the end only ever sees empty pages: always stop on one.
     let stop_on_empty_page = match style {
-        Style::Cursor | Style::Link => a.stop_on_empty_page.value().copied(),
+        Style::Cursor | Style::Link | Style::Custom => a.stop_on_empty_page.value().copied(),
         Style::Offset | Style::Page => Some(true),
     };
     if let Some(flag) = stop_on_empty_page {
@@ -279,6 +316,10 @@ fn signals(input: &Input, private: &TokenStream) -> TokenStream {
                 }
             },
         );
+    }
+    if let Some(function) = a.next_state.value() {
+        // The user's function hands over the state of the next request (custom style).
+        fields.push(quote!(state: #function(self)));
     }
     if let Some(path) = a.next_url.value() {
         let read = read(private, path, &quote!(CursorValue::to_cursor), &quote!(self));

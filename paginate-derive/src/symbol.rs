@@ -69,6 +69,7 @@ const CURSOR: &[Style] = &[Style::Cursor];
 const OFFSET: &[Style] = &[Style::Offset];
 const PAGE: &[Style] = &[Style::Page];
 const OFFSET_PAGE: &[Style] = &[Style::Offset, Style::Page];
+const CUSTOM: &[Style] = &[Style::Custom];
 const LINK: &[Style] = &[Style::Link];
 
 pub const ATTR: &str = "paginate";
@@ -113,6 +114,16 @@ pub const STOP_ON_EMPTY_PAGE: Key = Key::container("stop_on_empty_page", "stop_o
 
 pub const DEDUP_BY: Key = Key::container("dedup_by", "dedup_by = \"id\"");
 
+pub const API_ERROR: Key = Key::container("api_error", "api_error = \"error\"");
+pub const RATE_LIMIT_ERROR: Key = Key::container("rate_limit_error", "rate_limit_error = \"ratelimited\"");
+pub const CURSOR_FORM: Key = Key::styles("cursor_form", CURSOR, "cursor_form = \"cursor\"");
+pub const PAGE_SIZE_FORM: Key = Key::container("page_size_form", "page_size_form = \"limit\"");
+pub const PAGE_SIZE_FORMAT: Key = Key::container("page_size_format", "page_size_format = \"batchSize={}\"");
+pub const MIN_PAGE_SIZE: Key = Key::container("min_page_size", "min_page_size = 10");
+pub const KEEP_PARAMS: Key = Key::styles("keep_params", LINK, "keep_params = \"access_token\"");
+pub const NEXT_STATE: Key = Key::styles("next_state", CUSTOM, "next_state = \"scroll_state\"");
+pub const NEXT_REQUEST: Key = Key::styles("next_request", CUSTOM, "next_request = \"scroll_request\"");
+
 pub const SLICE_BY: Key = Key::styles("slice_by", OFFSET, "slice_by = \"date_created\"");
 pub const SLICE_PARAM: Key = Key::styles("slice_param", OFFSET, "slice_param = \"date_created__gte\"");
 pub const SLICE_BODY: Key = Key::styles("slice_body", OFFSET, "slice_body = \"query.date_created.gte\"");
@@ -154,6 +165,15 @@ pub const CONTAINER_KEYS: &[Key] = &[
     STOP_ON_SHORT_PAGE,
     STOP_ON_EMPTY_PAGE,
     DEDUP_BY,
+    API_ERROR,
+    RATE_LIMIT_ERROR,
+    CURSOR_FORM,
+    PAGE_SIZE_FORM,
+    PAGE_SIZE_FORMAT,
+    MIN_PAGE_SIZE,
+    KEEP_PARAMS,
+    NEXT_STATE,
+    NEXT_REQUEST,
     SLICE_BY,
     SLICE_PARAM,
     SLICE_BODY,

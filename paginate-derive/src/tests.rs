@@ -223,8 +223,9 @@ fn independent_mistakes_are_reported_together() {
              `cursor_request_header`, `cursor_encoded`, `first_cursor`, `offset_param`, `offset_body`, \
              `max_offset`, `page_param`, `page_body`, `first_page`, `next_url`, `page_size_param`, \
              `page_size_body`, `page_size_header`, `page_size`, `max_page_size`, `has_more`, `is_last`, \
-             `total`, `total_pages`, `stop_on_short_page`, `stop_on_empty_page`, `dedup_by`, `slice_by`, \
-             `slice_param`, `slice_body`, `items`, `item_type`",
+             `total`, `total_pages`, `stop_on_short_page`, `stop_on_empty_page`, `dedup_by`, `api_error`, `rate_limit_error`, \
+             `cursor_form`, `page_size_form`, `page_size_format`, `min_page_size`, `keep_params`, \
+             `next_state`, `next_request`, `slice_by`, `slice_param`, `slice_body`, `items`, `item_type`",
             "`first_page` takes an integer: `first_page = 0`",
             "unknown field key `whatever`\nexpected one of: `items`",
         ]
@@ -255,8 +256,9 @@ fn cross_key_rules() {
                 "`P` does not say where the items of a page are: put `#[paginate(items)]` on its `Vec<T>` \
                  field, or add `items = \"data.items\"` and `item_type = \"Contact\"` to the struct",
                 "`max_page_size` has nowhere to go: add `page_size_param = \"per_page\"` (a query parameter), \
-                 `page_size_body = \"pagination.per_page\"` (a path in the JSON body) \
-                 or `page_size_header = \"X-Page-Size\"` (a request header)",
+                 `page_size_body = \"pagination.per_page\"` (a path in the JSON body), \
+                 `page_size_header = \"X-Page-Size\"` (a request header) \
+                 or `page_size_form = \"limit\"` (a field of a form-encoded body)",
                 "`cursor_param` applies to `style = \"cursor\"`; this struct declares `style = \"page\"`",
             ],
         ),
@@ -555,8 +557,9 @@ fn link_and_header_rules() {
             },
             &["`style = \"cursor\"` needs to know where to send the cursor: add \
                `cursor_param = \"starting_after\"` (a query parameter), \
-               `cursor_body = \"pagination.starting_after\"` (a path in the JSON body) \
-               or `cursor_request_header = \"X-Cursor\"` (a request header)"],
+               `cursor_body = \"pagination.starting_after\"` (a path in the JSON body), \
+               `cursor_request_header = \"X-Cursor\"` (a request header) \
+               or `cursor_form = \"cursor\"` (a field of a form-encoded body)"],
         ),
         (
             parse_quote! {
@@ -585,8 +588,9 @@ fn link_and_header_rules() {
             },
             &["`style = \"cursor\"` needs to know where to send the cursor: add \
                `cursor_param = \"starting_after\"` (a query parameter), \
-               `cursor_body = \"pagination.starting_after\"` (a path in the JSON body) \
-               or `cursor_request_header = \"X-Cursor\"` (a request header)"],
+               `cursor_body = \"pagination.starting_after\"` (a path in the JSON body), \
+               `cursor_request_header = \"X-Cursor\"` (a request header) \
+               or `cursor_form = \"cursor\"` (a field of a form-encoded body)"],
         ),
         (
             parse_quote! {
