@@ -11,6 +11,15 @@ pub use serde_json::Value as JsonValue;
 pub use std::string::String;
 pub use std::vec::Vec;
 
+/// The type of a custom style's `next_request` function.
+pub type NextRequestFn = fn(&reqwest::Request, &serde_json::Value) -> reqwest::Request;
+
+/// Checks a `next_request` function against [`NextRequestFn`] where the
+/// user's string is, so a wrong signature is reported there.
+pub const fn next_request_fn(function: NextRequestFn) -> Option<NextRequestFn> {
+    Some(function)
+}
+
 /// The `dedup_by` key of an item field: two independent 64-bit SipHash
 /// values, so that a collision, which would drop an item, is out of reach.
 pub fn item_key<T: core::hash::Hash + ?Sized>(value: &T) -> Option<u128> {

@@ -206,7 +206,10 @@ fn spec(input: &Input, private: &TokenStream) -> TokenStream {
         }
     }
     if let Some(function) = a.next_request.value() {
-        fields.push(quote!(next_request: #private::Some(#function)));
+        // Every token at the user's string: a wrong signature is reported there alone.
+        let span = function.segments.last().map_or_else(proc_macro2::Span::call_site, |s| s.ident.span());
+        let check = respan(quote!(#private::next_request_fn(#function)), span);
+        fields.push(quote!(next_request: #check));
     }
     for (name, value) in [
         (quote!(default_page_size), &a.page_size),

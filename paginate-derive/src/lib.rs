@@ -68,6 +68,7 @@ use syn::{DeriveInput, parse_macro_input};
 /// | `style = "offset"` | A count of items to skip; it advances by the number of items received. |
 /// | `style = "page"` | A page number that advances by one. |
 /// | `style = "link"` | The next page is a URL: the `rel="next"` link of the `Link` response header, or the field named by `next_url`. |
+/// | `style = "custom"` | The escape hatch: `next_state = "f"` (a `fn(&Self) -> Option<serde_json::Value>`, the state of the next request, `None` at the end) and `next_request = "g"` (a `fn(&reqwest::Request, &serde_json::Value) -> reqwest::Request`, the next request built from your first one and that state). Streams, limits, retries, checkpoints (the state is stored) and loop guards all apply. |
 ///
 /// `style` is required. The keys below marked with a style are only accepted
 /// on that style.
@@ -88,6 +89,7 @@ use syn::{DeriveInput, parse_macro_input};
 /// | `cursor_param = "name"` | cursor | Send the cursor as this query parameter. |
 /// | `cursor_body = "a.b"` | cursor | Send the cursor at this path of the JSON body. |
 /// | `cursor_request_header = "X-Cursor"` | cursor | Send the cursor in this request header. |
+/// | `cursor_form = "cursor"` | cursor | Send the cursor as this field of an `application/x-www-form-urlencoded` body (Slack). |
 /// | `cursor_encoded` | cursor | The server's cursor is already percent-encoded: put it in the query as it is. Only with `cursor_param`. |
 /// | `first_cursor = "*"` | cursor | The cursor to send on the first request (any string, `""` too); by default none is sent. |
 /// | `offset_param = "name"` | offset | Send the offset as this query parameter. |
@@ -97,6 +99,7 @@ use syn::{DeriveInput, parse_macro_input};
 /// | `first_page = 0` | page | The number of the first page: `0` or `1` (default `1`). |
 /// | `max_offset = N` | offset, page | The largest offset the API accepts. |
 /// | `next_url = "a.b"` | link | The field path of the next page's URL in the response, instead of the `Link` header. |
+/// | `keep_params = "access_token"` | link | Query parameters of your request added again to a next URL that lacks them (Canvas); comma-separated; same origin only. |
 ///
 /// A cursor style needs exactly one of `cursor_field`, `cursor_item_field`
 /// and `cursor_header` (where the cursor comes from) and exactly one of
@@ -143,7 +146,10 @@ use syn::{DeriveInput, parse_macro_input};
 /// |---|---|
 /// | `page_size_param = "name"` | Send the page size as this query parameter. |
 /// | `page_size_body = "a.b"` | Send the page size at this path of the JSON body. |
-/// | `page_size_header = "X-Page-Size"` | Send the page size in this request header. |
+/// | `page_size_header = "X-Page-Size"` | Send the page size in this request header (on every request, link walks included). |
+/// | `page_size_form = "limit"` | Send the page size as this field of a form-encoded body. |
+/// | `page_size_format = "batchSize={}"` | How the page size is written; `{}` is the number (Salesforce `Sforce-Query-Options`). |
+/// | `min_page_size = N` | The smallest page size the API accepts (X requires 10). |
 /// | `page_size = N` | The page size to request (at least 1), unless overridden at run time. |
 /// | `max_page_size = N` | The largest page size the API accepts (at least 1, and not below `page_size`). |
 ///
@@ -214,6 +220,8 @@ use syn::{DeriveInput, parse_macro_input};
 /// | Key | Meaning |
 /// |---|---|
 /// | `crate = "path"` | The path of the `paginated` crate, if it is not `::paginated` (re-exported or renamed). |
+/// | `api_error = "a.b"` | The field where the API reports an error in a 200 body (Slack `error`, GraphQL `errors`): a string, JSON value or list; any value fails the page with `ErrorKind::Api` and the message. |
+/// | `rate_limit_error = "ratelimited"` | API error values (comma-separated) that mean "rate limited": retried like a 429, honouring `Retry-After`. |
 /// | `dedup_by = "a.b"` | A field path in the item type (a `Hash` value); an item whose value was already delivered in this walk is dropped. |
 /// | `slice_by = "a.b"` | Offset style: a field path in the item type (a string or an integer) to slice deep walks by; past `max_offset` (or when the server refuses the offset as too deep) the walk restarts at offset 0 with a lower bound set to the last delivered value. The request must be sorted ascending by that field; needs `dedup_by`. |
 /// | `slice_param = "name"` / `slice_body = "a.b"` | Offset style: where a slice's lower bound (inclusive) goes; or supply `Paginator::slice_with` at run time. |

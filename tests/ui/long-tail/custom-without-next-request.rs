@@ -1,0 +1,15 @@
+use paginated::Paginated;
+use serde::Deserialize;
+
+#[derive(Deserialize, Paginated)]
+#[paginate(style = "custom", next_state = "state")]
+struct Scroll {
+    #[paginate(items)]
+    hits: Vec<u32>,
+}
+
+fn state(_: &Scroll) -> Option<serde_json::Value> {
+    None
+}
+
+fn main() {}
