@@ -6,45 +6,14 @@
 #![allow(dead_code)] // The declarations carry realistic fields that the tests do not all read.
 #![allow(clippy::wildcard_imports)] // Every API module takes the shared helpers with `use super::*`.
 
-use futures_util::TryStreamExt;
 use paginated::testing::{MockResponse, MockServer, RecordedRequest};
-use paginated::{PaginateExt, Paginated, Paginator, StopReason};
+use paginated::{PaginateExt, Paginated, StopReason};
 use serde::Deserialize;
 use serde_json::{Value, json};
 
-/// Walks to the end: every item, in order, and why the walk ended.
-async fn walk<P: Paginated + Send + 'static>(paginator: Paginator<P>) -> (Vec<P::Item>, Option<StopReason>) {
-    let mut items = paginator.items();
-    let mut got = Vec::new();
-    while let Some(item) = items.try_next().await.expect("the walk succeeds") {
-        got.push(item);
-    }
-    (got, items.stop_reason())
-}
-
-/// `http://127.0.0.1:PORT`, as the client addressed the fake.
-fn origin(r: &RecordedRequest) -> String {
-    format!("http://{}", r.header("host").expect("reqwest sends Host"))
-}
-
-fn paths(requests: &[RecordedRequest]) -> Vec<&str> {
-    requests.iter().map(|r| r.path.as_str()).collect()
-}
-
-fn raw_queries(requests: &[RecordedRequest]) -> Vec<&str> {
-    requests.iter().map(|r| r.raw_query.as_deref().unwrap_or("")).collect()
-}
-
-/// The raw query without the parameter `name`, byte for byte.
-fn query_without(r: &RecordedRequest, name: &str) -> String {
-    let prefix = format!("{name}=");
-    let raw = r.raw_query.as_deref().unwrap_or("");
-    raw.split('&').filter(|p| !p.is_empty() && !p.starts_with(&prefix)).collect::<Vec<_>>().join("&")
-}
-
-fn error(status: u16, message: &str) -> MockResponse {
-    MockResponse::status(status, json!({ "message": message }))
-}
+mod common;
+#[allow(unused_imports)] // each API module takes what it needs through `use super::*`
+use common::cookbook::{error, origin, paths, query_without, raw_queries, walk};
 
 mod github {
     use super::*;

@@ -6,26 +6,14 @@
 #![allow(dead_code)] // The declarations carry realistic fields that the tests do not all read.
 #![allow(clippy::wildcard_imports)] // Every API module takes the shared helpers with `use super::*`.
 
-use futures_util::TryStreamExt;
 use paginated::testing::{MockResponse, MockServer, RecordedRequest};
-use paginated::{PaginateExt, Paginated, Paginator, StopReason};
+use paginated::{PaginateExt, Paginated, StopReason};
 use serde::Deserialize;
 use serde_json::{Value, json};
 
-/// Walks to the end: every item, in order, and why the walk ended.
-async fn walk<P: Paginated + Send + 'static>(paginator: Paginator<P>) -> (Vec<P::Item>, Option<StopReason>) {
-    let mut items = paginator.items();
-    let mut got = Vec::new();
-    while let Some(item) = items.try_next().await.expect("the walk succeeds") {
-        got.push(item);
-    }
-    (got, items.stop_reason())
-}
-
-/// The decoded value of the query parameter `name` in each request.
-fn param(requests: &[RecordedRequest], name: &str) -> Vec<Option<String>> {
-    requests.iter().map(|r| r.query(name)).collect()
-}
+mod common;
+#[allow(unused_imports)] // each API module takes what it needs through `use super::*`
+use common::cookbook::{param, walk};
 
 mod jira_offset {
     use super::*;

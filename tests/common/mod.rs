@@ -1,6 +1,8 @@
 //! Scripted servers shared by the integration tests.
 #![allow(dead_code, clippy::needless_pass_by_value)]
 
+pub mod cookbook;
+
 use paginated::testing::{MockResponse, MockServer, RecordedRequest};
 use serde_json::Value;
 
