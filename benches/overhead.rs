@@ -220,16 +220,16 @@ fn parse_args() -> Args {
     args
 }
 
-/// CPU time (user + sys) of the calling thread, in clock ticks: the client
-/// (its current-thread runtime, the lookahead task included) runs on the main
+/// CPU time of the calling thread, in nanoseconds: the client (its
+/// current-thread runtime, the lookahead task included) runs on the main
 /// thread and the server on its own, so this is the client's cost alone.
-fn thread_cpu_ticks() -> u64 {
-    let stat =
-        std::fs::read_to_string("/proc/thread-self/stat").expect("/proc/thread-self/stat (Linux only)");
-    // Fields after the command name, which is in parentheses and may contain spaces;
-    // `rest` starts at field 3, so utime (14) and stime (15) are rest[11] and rest[12].
-    let rest: Vec<&str> = stat[stat.rfind(')').expect("a stat line") + 2..].split_whitespace().collect();
-    rest[11].parse::<u64>().expect("utime") + rest[12].parse::<u64>().expect("stime")
+/// Read from `/proc/thread-self/schedstat` (time on the CPU, user + kernel,
+/// in ns), not from `stat`'s utime/stime, which come in 10 ms ticks: too
+/// coarse for a ~50 ms walk.
+fn thread_cpu_ns() -> u64 {
+    let stat = std::fs::read_to_string("/proc/thread-self/schedstat")
+        .expect("/proc/thread-self/schedstat (Linux only)");
+    stat.split_whitespace().next().and_then(|ns| ns.parse().ok()).expect("time on the CPU, in ns")
 }
 
 /// `(page, pages) -> body` and `query -> page`, per style.
@@ -238,12 +238,6 @@ type PageNumber = fn(Option<&str>) -> u64;
 
 fn main() {
     let args = parse_args();
-    let ticks_per_second: f64 = std::process::Command::new("getconf")
-        .arg("CLK_TCK")
-        .output()
-        .ok()
-        .and_then(|o| String::from_utf8_lossy(&o.stdout).trim().parse().ok())
-        .unwrap_or(100.0);
     let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build().expect("client runtime");
     let client = reqwest::Client::new();
     println!(
@@ -268,7 +262,7 @@ fn main() {
         let expected =
             Tally { items: n, id_sum: n * (n - 1) / 2, name_bytes: n * "item-0000000".len() as u64 };
         let run = |side: Side| {
-            let cpu_before = thread_cpu_ticks();
+            let cpu_before = thread_cpu_ns();
             let start = Instant::now();
             let tally = runtime.block_on(async {
                 match side {
@@ -279,7 +273,7 @@ fn main() {
             });
             let elapsed = start.elapsed();
             assert_eq!(tally, expected, "{style:?} {side:?} walked the wrong items");
-            (elapsed, thread_cpu_ticks() - cpu_before)
+            (elapsed, thread_cpu_ns() - cpu_before)
         };
 
         if let Some(side) = args.profile {
@@ -298,28 +292,45 @@ fn main() {
         // One round runs every side once; the order rotates round by round, so
         // drift and "the run after X is warmer" effects spread evenly.
         let mut ms: [Vec<f64>; 3] = Default::default();
-        let mut cpu_ticks = [0u64; 3];
+        let mut cpu_ms: [Vec<f64>; 3] = Default::default();
         for round in 0..args.pairs {
             for k in 0..Side::ALL.len() {
                 let i = (k + round) % Side::ALL.len();
-                let (elapsed, ticks) = run(Side::ALL[i]);
+                let (elapsed, cpu_ns) = run(Side::ALL[i]);
                 ms[i].push(elapsed.as_secs_f64() * 1000.0);
-                cpu_ticks[i] += ticks;
+                #[allow(clippy::cast_precision_loss)]
+                cpu_ms[i].push(cpu_ns as f64 / 1e6);
             }
         }
         report(style, n, &ms);
-        #[allow(clippy::cast_precision_loss)]
-        let cpu_ms = cpu_ticks.map(|t| t as f64 * 1000.0 / ticks_per_second / args.pairs as f64);
-        println!(
-            "  client-thread CPU (user + sys) per walk, mean of {} rounds: baseline {:.1} ms, library {:.1} ms \
-             ({:.3}x), lookahead 0 {:.1} ms ({:.3}x)",
-            args.pairs,
-            cpu_ms[0],
-            cpu_ms[1],
-            cpu_ms[1] / cpu_ms[0],
-            cpu_ms[2],
-            cpu_ms[2] / cpu_ms[0]
-        );
+        println!("  client-thread CPU time per walk (schedstat, ns resolution):");
+        for (side, cpu) in Side::ALL.iter().zip(&cpu_ms) {
+            let s = Summary::of(cpu);
+            println!(
+                "    {:24} median {:7.2} ms  (min {:.2}, q1 {:.2}, q3 {:.2}, max {:.2})",
+                side.label(),
+                s.median,
+                s.min,
+                s.q1,
+                s.q3,
+                s.max
+            );
+        }
+        for (side, cpu) in Side::ALL.iter().zip(&cpu_ms).skip(1) {
+            let r = Summary::of(&common::ratios(cpu, &cpu_ms[0]));
+            println!(
+                "    {} / baseline, CPU, per round: median {:.4}  IQR [{:.4}, {:.4}]  min {:.4}  max {:.4}; \
+                 ratio of medians {:.4}; target <= 1.03: {}",
+                side.label(),
+                r.median,
+                r.q1,
+                r.q3,
+                r.min,
+                r.max,
+                Summary::of(cpu).median / Summary::of(&cpu_ms[0]).median,
+                if r.median <= 1.03 { "MET" } else { "MISSED" }
+            );
+        }
     }
 }
 

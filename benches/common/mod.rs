@@ -12,6 +12,7 @@ use std::convert::Infallible;
 use std::fmt::Write as _;
 use std::net::SocketAddr;
 use std::sync::Arc;
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::Duration;
 
 use bytes::Bytes;
@@ -43,11 +44,32 @@ type Handler = dyn Fn(Option<&str>) -> Bytes + Send + Sync;
 pub struct Server {
     addr: SocketAddr,
     runtime: Option<tokio::runtime::Runtime>,
+    load: Arc<Load>,
+}
+
+/// What the server saw: requests waiting out their delay, connections.
+#[derive(Default)]
+struct Load {
+    in_flight: AtomicUsize,
+    peak_in_flight: AtomicUsize,
+    connections: AtomicUsize,
 }
 
 impl Server {
     /// Serves `handler(query)` as `200 application/json` for every request.
     pub fn start(handler: impl Fn(Option<&str>) -> Bytes + Send + Sync + 'static) -> Server {
+        Server::start_delayed(Duration::ZERO, handler)
+    }
+
+    /// The same, each response sent `delay` after its request arrived. The
+    /// delay is an async sleep in the connection's own task, so a delayed
+    /// response never holds up another connection: N requests in flight on N
+    /// connections take one `delay`, not N (the benches of lookahead and
+    /// fan-out rely on that). `Duration::ZERO` sleeps not at all.
+    pub fn start_delayed(
+        delay: Duration,
+        handler: impl Fn(Option<&str>) -> Bytes + Send + Sync + 'static,
+    ) -> Server {
         let runtime = tokio::runtime::Builder::new_multi_thread()
             .worker_threads(1)
             .thread_name("bench-server")
@@ -58,6 +80,8 @@ impl Server {
             runtime.block_on(tokio::net::TcpListener::bind(("127.0.0.1", 0))).expect("bind a loopback port");
         let addr = listener.local_addr().expect("local address");
         let handler: Arc<Handler> = Arc::new(handler);
+        let load = Arc::new(Load::default());
+        let counters = Arc::clone(&load);
         runtime.spawn(async move {
             loop {
                 let Ok((stream, _)) = listener.accept().await else {
@@ -65,7 +89,9 @@ impl Server {
                     continue;
                 };
                 let _ = stream.set_nodelay(true);
+                counters.connections.fetch_add(1, Ordering::Relaxed);
                 let handler = Arc::clone(&handler);
+                let counters = Arc::clone(&counters);
                 tokio::spawn(async move {
                     let service = service_fn(move |request: Request<Incoming>| {
                         let body = handler(request.uri().query());
@@ -73,13 +99,33 @@ impl Server {
                         response
                             .headers_mut()
                             .insert(CONTENT_TYPE, HeaderValue::from_static("application/json"));
-                        async move { Ok::<_, Infallible>(response) }
+                        // Without a delay, nothing is counted (the overhead bench's server stays as lean).
+                        let counters = (!delay.is_zero()).then(|| Arc::clone(&counters));
+                        async move {
+                            if let Some(counters) = counters {
+                                let now = counters.in_flight.fetch_add(1, Ordering::Relaxed) + 1;
+                                counters.peak_in_flight.fetch_max(now, Ordering::Relaxed);
+                                tokio::time::sleep(delay).await;
+                                counters.in_flight.fetch_sub(1, Ordering::Relaxed);
+                            }
+                            Ok::<_, Infallible>(response)
+                        }
                     });
                     let _ = http1::Builder::new().serve_connection(TokioIo::new(stream), service).await;
                 });
             }
         });
-        Server { addr, runtime: Some(runtime) }
+        Server { addr, runtime: Some(runtime), load }
+    }
+
+    /// The most delayed responses pending at once since the last call (only
+    /// counted with a delay), and the connections accepted since the last
+    /// call; both reset to 0.
+    pub fn take_load(&self) -> (usize, usize) {
+        (
+            self.load.peak_in_flight.swap(0, Ordering::Relaxed),
+            self.load.connections.swap(0, Ordering::Relaxed),
+        )
     }
 
     /// `http://127.0.0.1:PORT{path}`.
@@ -137,6 +183,16 @@ pub fn offset_page(page: u64, pages: u64) -> Bytes {
     Bytes::from(out)
 }
 
+/// An offset-style page that reports the total item count:
+/// `{"data":[...],"total":N}` (no `has_more`; the walk ends at the total).
+pub fn offset_total_page(page: u64, pages: u64) -> Bytes {
+    let mut out = String::with_capacity(4096);
+    out.push_str(r#"{"data":"#);
+    write_items(&mut out, page * PAGE_ITEMS, PAGE_ITEMS);
+    write!(out, r#","total":{}}}"#, pages * PAGE_ITEMS).expect("write to a String");
+    Bytes::from(out)
+}
+
 /// The page number a cursor-style request asks for (`cursor=c<N>`, none = 0).
 pub fn cursor_page_number(query: Option<&str>) -> u64 {
     query_value(query, "cursor").and_then(|c| c.strip_prefix('c')?.parse().ok()).unwrap_or(0)
@@ -175,4 +231,36 @@ impl Summary {
         };
         Summary { min: sorted[0], q1: at(0.25), median: at(0.5), q3: at(0.75), max: sorted[sorted.len() - 1] }
     }
+}
+
+/// Runs `sides` sides of a comparison for `warmup` unrecorded rounds, then
+/// `rounds` recorded ones; a round runs every side once, in an order that
+/// rotates round by round (so drift and "the run after X is warmer" effects
+/// spread evenly). `run(side)` returns one measurement; the result holds
+/// `rounds` measurements per side, in round order (so `[a][r] / [b][r]` is
+/// a same-round ratio).
+pub fn interleaved(
+    sides: usize,
+    warmup: usize,
+    rounds: usize,
+    mut run: impl FnMut(usize) -> f64,
+) -> Vec<Vec<f64>> {
+    for _ in 0..warmup {
+        for side in 0..sides {
+            run(side);
+        }
+    }
+    let mut out = vec![Vec::with_capacity(rounds); sides];
+    for round in 0..rounds {
+        for k in 0..sides {
+            let side = (k + round) % sides;
+            out[side].push(run(side));
+        }
+    }
+    out
+}
+
+/// Per-round ratios `a[r] / b[r]`.
+pub fn ratios(a: &[f64], b: &[f64]) -> Vec<f64> {
+    a.iter().zip(b).map(|(x, y)| x / y).collect()
 }

@@ -174,7 +174,7 @@ impl<P: Paginated + Send + 'static> Walker<P> {
             break (result, sent);
         };
         let page_number = sent.pages_before + 1;
-        let Fetched { mut page, fingerprint, url, headers, status } = match result {
+        let Fetched { mut page, body, url, headers, status } = match result {
             Ok(fetched) => fetched,
             Err(kind) => {
                 self.stop_after_error();
@@ -187,7 +187,7 @@ impl<P: Paginated + Send + 'static> Walker<P> {
             return Poll::Ready(Step::Failed(Error::new(kind, Some(page_number), Some(sent))));
         }
         let signals = read_signals(&page, url.as_ref(), headers.as_ref());
-        let recorded = self.walk.record(&sent.position, &signals, received, fingerprint);
+        let recorded = self.walk.record(&sent.position, &signals, received, body);
         match recorded {
             Ok(Delivery::Deliver) => {}
             Ok(Delivery::Discard) => {

@@ -2,7 +2,6 @@
 //! under a size cap, decode with the serde path of any failure.
 
 use std::future::Future;
-use std::hash::{DefaultHasher, Hasher};
 use std::pin::Pin;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
@@ -19,10 +18,11 @@ use crate::transport::{BoxError, Transport, is_retryable};
 /// The host reqwest gives a `Response` built from an `http::Response`.
 const NO_URL_HOST: &str = "no.url.provided.local";
 
-/// A decoded page and a fingerprint of its body (for the duplicate-page guard).
+/// A decoded page, and for offset and page walks its body (for the
+/// duplicate-page guard, which compares it with the previous one).
 pub(crate) struct Fetched<P> {
     pub page: P,
-    pub fingerprint: u64,
+    pub body: Option<Bytes>,
     /// The URL that answered (after redirects), for link walks: the base of a
     /// relative next URL.
     pub url: Option<reqwest::Url>,
@@ -164,11 +164,12 @@ async fn attempt_once<P: Paginated>(
         return Err(Failure { kind, retryable, retry_after: asked.filter(|_| retryable) });
     }
     // Only offset and page walks compare pages (the duplicate-page guard).
-    let fingerprint =
-        if matches!(P::SPEC.style, Style::Offset | Style::Page) { fingerprint(&body) } else { 0 };
+    // Only offset and page walks compare pages (the duplicate-page guard); the
+    // body is shared, not copied.
+    let kept = matches!(P::SPEC.style, Style::Offset | Style::Page).then(|| body.clone());
     match decode::<P>(&body) {
         Ok(page) => match page.api_error() {
-            None => Ok(Fetched { page, fingerprint, url, headers, status: status.as_u16() }),
+            None => Ok(Fetched { page, body: kept, url, headers, status: status.as_u16() }),
             Some(message) => {
                 let rate_limited = P::SPEC.rate_limit_errors.contains(&message.as_str());
                 let kind = ErrorKind::Api { message, rate_limited };
@@ -203,12 +204,6 @@ async fn read_body(response: &mut reqwest::Response, limit: u64) -> Result<Bytes
         next = response.chunk().await.map_err(BodyError::Read)?;
     }
     Ok(body.into())
-}
-
-fn fingerprint(body: &[u8]) -> u64 {
-    let mut hasher = DefaultHasher::new();
-    hasher.write(body);
-    hasher.finish()
 }
 
 fn reason(kind: &ErrorKind) -> String {

@@ -2,6 +2,8 @@
 
 use std::collections::HashSet;
 
+use bytes::Bytes;
+
 use crate::checkpoint::{Checkpoint, Position};
 use crate::cursor::Cursor;
 use crate::error::ErrorKind;
@@ -101,8 +103,8 @@ pub(crate) struct Walk {
     /// 128-bit hashes of every cursor or URL followed (16 bytes a page).
     seen: HashSet<u128>,
     on_loop: LoopPolicy,
-    /// The fingerprint of the previous page's body (offset and page styles).
-    last_fingerprint: Option<u64>,
+    /// The previous page's body (offset and page styles), to spot a repeat.
+    last_body: Option<Bytes>,
     /// The page count the API reported, once it reported one.
     total_pages: Option<u64>,
     /// The item count of the last page.
@@ -147,7 +149,7 @@ impl Walk {
             stopped: None,
             seen,
             on_loop: options.on_loop,
-            last_fingerprint: None,
+            last_body: None,
             total_pages: None,
             last_received: None,
             items_at_start,
@@ -232,13 +234,13 @@ impl Walk {
         sent: &Position,
         signals: &Signals,
         received: u64,
-        fingerprint: u64,
+        body: Option<Bytes>,
     ) -> Result<Delivery, ErrorKind> {
         if matches!(self.spec.style, Style::Offset | Style::Page) && received > 0 {
-            if self.last_fingerprint == Some(fingerprint) {
+            if body.is_some() && self.last_body == body {
                 return self.repeat(ErrorKind::DuplicatePage).map(|()| Delivery::Discard);
             }
-            self.last_fingerprint = Some(fingerprint);
+            self.last_body = body;
         }
         self.pages += 1;
         self.items_received += received;
@@ -369,7 +371,7 @@ impl Walk {
         if !slice.next_slice() {
             return false;
         }
-        self.last_fingerprint = None;
+        self.last_body = None;
         true
     }
 
@@ -484,11 +486,11 @@ mod tests {
         Walk::new(spec, &Options::default(), page_size, Checkpoint::new(start))
     }
 
-    /// A fresh fingerprint, so no two pages look alike.
-    fn fp() -> u64 {
+    /// A fresh body, so no two pages look alike.
+    fn fp() -> Option<Bytes> {
         use std::sync::atomic::{AtomicU64, Ordering};
         static NEXT: AtomicU64 = AtomicU64::new(1);
-        NEXT.fetch_add(1, Ordering::Relaxed)
+        Some(Bytes::from(NEXT.fetch_add(1, Ordering::Relaxed).to_string()))
     }
 
     fn cursor_spec() -> Spec {
