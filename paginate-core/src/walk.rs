@@ -487,6 +487,7 @@ mod tests {
     }
 
     /// A fresh body, so no two pages look alike.
+    #[allow(clippy::unnecessary_wraps)] // the type `record` takes
     fn fp() -> Option<Bytes> {
         use std::sync::atomic::{AtomicU64, Ordering};
         static NEXT: AtomicU64 = AtomicU64::new(1);
