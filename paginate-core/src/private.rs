@@ -16,8 +16,8 @@ pub type NextRequestFn = fn(&reqwest::Request, &serde_json::Value) -> reqwest::R
 
 /// Checks a `next_request` function against [`NextRequestFn`] where the
 /// user's string is, so a wrong signature is reported there.
-pub const fn next_request_fn(function: NextRequestFn) -> Option<NextRequestFn> {
-    Some(function)
+pub const fn next_request_fn(function: NextRequestFn) -> Option<crate::spec::NextRequest> {
+    Some(crate::spec::NextRequest(function))
 }
 
 /// The `dedup_by` key of an item field: two independent 64-bit SipHash

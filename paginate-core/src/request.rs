@@ -148,7 +148,7 @@ impl RequestTemplate {
         }
         if let Position::State(state) = position {
             let build = self.spec.next_request.expect("a custom style declares next_request");
-            return Ok(build(&request, state));
+            return Ok((build.0)(&request, state));
         }
         let mut json = self.json.clone();
         let mut form = self.form.clone();

@@ -75,7 +75,7 @@ impl Target {
 ///
 /// Generated code builds it with struct-update syntax from [`Spec::DEFAULT`],
 /// so fields can be added without breaking derived code.
-#[derive(Debug, Clone, Copy)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Spec {
     /// The scheme (`style = "..."`).
     pub style: Style,
@@ -125,7 +125,7 @@ pub struct Spec {
     pub rate_limit_errors: &'static [&'static str],
     /// Custom style: builds the next request from the user's first request and
     /// the state the previous page handed over (`next_request = "path::to::fn"`).
-    pub next_request: Option<fn(&reqwest::Request, &serde_json::Value) -> reqwest::Request>,
+    pub next_request: Option<NextRequest>,
     /// Offset style: the walk slices by an item field (`slice_by`) to go past
     /// `max_offset`.
     pub slice_by: bool,
@@ -138,70 +138,7 @@ pub struct Spec {
     pub dedup: bool,
 }
 
-/// Two specs are equal when they declare the same; `next_request` functions
-/// compare by presence (function addresses are not meaningful).
-impl PartialEq for Spec {
-    fn eq(&self, other: &Spec) -> bool {
-        let Spec { next_request, .. } = *self;
-        let plain = |s: &Spec| Spec { next_request: None, ..*s };
-        next_request.is_some() == other.next_request.is_some()
-            && plain(self).fields() == plain(other).fields()
-    }
-}
-
-impl Eq for Spec {}
-
 impl Spec {
-    /// Every field but `next_request`, for comparisons.
-    #[allow(clippy::type_complexity)] // a tuple of the fields, used only by `eq`
-    fn fields(
-        &self,
-    ) -> (
-        (
-            Style,
-            Option<Target>,
-            Option<Target>,
-            Option<Target>,
-            u64,
-            Option<Target>,
-            Option<u64>,
-            Option<u64>,
-        ),
-        (Option<u64>, bool, bool, bool, Option<&'static str>, bool, Option<&'static str>, Option<u64>),
-        (Option<&'static str>, &'static [&'static str], &'static [&'static str], bool, Option<Target>, bool),
-    ) {
-        (
-            (
-                self.style,
-                self.cursor,
-                self.offset,
-                self.page,
-                self.first_page,
-                self.page_size,
-                self.default_page_size,
-                self.max_page_size,
-            ),
-            (
-                self.max_offset,
-                self.stop_on_short_page,
-                self.stop_on_empty_page,
-                self.next_url_field,
-                self.cursor_header,
-                self.cursor_encoded,
-                self.first_cursor,
-                self.min_page_size,
-            ),
-            (
-                self.page_size_format,
-                self.keep_params,
-                self.rate_limit_errors,
-                self.slice_by,
-                self.slice_target,
-                self.dedup,
-            ),
-        )
-    }
-
     /// A cursor spec with nothing declared; the base of struct-update syntax.
     pub const DEFAULT: Spec = Spec {
         style: Style::Cursor,
@@ -263,6 +200,26 @@ pub struct Signals {
     /// Custom style: the state to build the next request from (`next_state`);
     /// `None` ends the walk.
     pub state: Option<serde_json::Value>,
+}
+
+/// A custom style's next-request function (`next_request = "path::to::fn"`):
+/// the next request, built from the user's first request and the state the
+/// previous page handed over. Compared by function address.
+#[derive(Clone, Copy)]
+pub struct NextRequest(pub fn(&reqwest::Request, &serde_json::Value) -> reqwest::Request);
+
+impl PartialEq for NextRequest {
+    fn eq(&self, other: &NextRequest) -> bool {
+        std::ptr::fn_addr_eq(self.0, other.0)
+    }
+}
+
+impl Eq for NextRequest {}
+
+impl std::fmt::Debug for NextRequest {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("NextRequest(<fn>)")
+    }
 }
 
 /// A response type that describes one page of a paginated endpoint.
