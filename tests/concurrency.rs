@@ -212,3 +212,27 @@ async fn dropping_a_stream_cancels_its_requests() {
     assert_eq!(server.requests().len(), seen, "no request after the stream was dropped");
     assert!(seen <= 2 + 8 + 8, "bounded: {seen}");
 }
+
+#[derive(Debug, Deserialize, Paginated)]
+#[paginate(style = "custom", next_state = "panicking_state", next_request = "unused_request")]
+struct Panicky {
+    #[paginate(items)]
+    data: Vec<u64>,
+}
+
+fn panicking_state(page: &Panicky) -> Option<serde_json::Value> {
+    assert!(page.data.is_empty(), "user code panicked on a page");
+    None
+}
+
+fn unused_request(first: &reqwest::Request, _: &serde_json::Value) -> reqwest::Request {
+    first.try_clone().expect("a byte body")
+}
+
+/// A panic on the lookahead task reaches the consumer; it never looks like the end of the walk.
+#[tokio::test]
+#[should_panic(expected = "user code panicked on a page")]
+async fn a_panic_in_the_lookahead_task_is_not_a_silent_end() {
+    let server = MockServer::script(vec![MockResponse::json(json!({"data": [1, 2]}))]).await;
+    let _ = reqwest::Client::new().get(server.url("/p")).paginate::<Panicky>().lookahead(1).collect().await;
+}

@@ -303,10 +303,10 @@ enum Source<P> {
     /// Not started: the walker and how many pages it may run ahead.
     Ready(Box<Walker<P>>, usize),
     Inline(Box<Walker<P>>),
-    /// Pages from the lookahead task; dropping `_task` aborts it.
+    /// Pages from the lookahead task; dropping `task` aborts it.
     Driven {
         rx: mpsc::Receiver<Step<P>>,
-        _task: Driver,
+        task: Driver,
     },
     /// A setup error to report, then nothing.
     Failed(Option<Error>),
@@ -356,8 +356,15 @@ impl<P: Paginated + Send + 'static> Engine<P> {
         }
         let step = match &mut self.source {
             Source::Inline(walker) => ready!(walker.poll_page(cx)),
-            // A closed channel means the task ended after its last step.
-            Source::Driven { rx, .. } => ready!(rx.poll_recv(cx)).unwrap_or(Step::End(None)),
+            Source::Driven { rx, task } => match ready!(rx.poll_recv(cx)) {
+                Some(step) => step,
+                // The task always sends a last step, unless it panicked: then
+                // the panic goes on here, as it would in a walk without lookahead.
+                None => match ready!(Pin::new(&mut task.0).poll(cx)) {
+                    Err(e) if e.is_panic() => std::panic::resume_unwind(e.into_panic()),
+                    _ => Step::End(None),
+                },
+            },
             Source::Failed(error) => error.take().map_or(Step::End(None), Step::Failed),
             Source::Ready(..) | Source::Done => Step::End(None),
         };
@@ -439,7 +446,7 @@ fn drive<P: Paginated + Send + 'static>(mut walker: Box<Walker<P>>, lookahead: u
             }
         }
     });
-    Source::Driven { rx, _task: Driver(task) }
+    Source::Driven { rx, task: Driver(task) }
 }
 
 impl Walk {
