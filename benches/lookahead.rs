@@ -180,13 +180,7 @@ fn main() {
     let args = parse_args();
     let pages = args.pages;
     let bodies: Vec<_> = (0..pages).map(|p| common::cursor_page(p, pages)).collect();
-    let server = Server::start_delayed(args.latency, move |q| {
-        usize::try_from(common::cursor_page_number(q))
-            .ok()
-            .and_then(|i| bodies.get(i))
-            .cloned()
-            .unwrap_or_default()
-    });
+    let server = Server::serve_pages(args.latency, bodies, common::cursor_page_number);
     let url = Url::parse(&server.url("/items")).expect("server url");
     // Like `#[tokio::main]`: a multi-thread runtime, one worker per core.
     let runtime = tokio::runtime::Builder::new_multi_thread().enable_all().build().expect("client runtime");

@@ -66,6 +66,14 @@ impl Server {
     /// response never holds up another connection: N requests in flight on N
     /// connections take one `delay`, not N (the benches of lookahead and
     /// fan-out rely on that). `Duration::ZERO` sleeps not at all.
+    /// Serves prepared `bodies`, choosing one by `page_number(query)`, each
+    /// response after `delay`; a page past the end is an empty body.
+    pub fn serve_pages(delay: Duration, bodies: Vec<Bytes>, page_number: fn(Option<&str>) -> u64) -> Server {
+        Server::start_delayed(delay, move |q| {
+            usize::try_from(page_number(q)).ok().and_then(|i| bodies.get(i)).cloned().unwrap_or_default()
+        })
+    }
+
     pub fn start_delayed(
         delay: Duration,
         handler: impl Fn(Option<&str>) -> Bytes + Send + Sync + 'static,

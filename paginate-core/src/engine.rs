@@ -167,8 +167,7 @@ impl<P: Paginated + Send + 'static> Walker<P> {
                 && is_too_deep(kind, &sent.position)
                 && self.walk.retry_in_next_slice()
             {
-                self.in_flight.clear();
-                self.plan.clear();
+                self.drop_requests();
                 continue;
             }
             break (result, sent);
@@ -191,8 +190,7 @@ impl<P: Paginated + Send + 'static> Walker<P> {
         match recorded {
             Ok(Delivery::Deliver) => {}
             Ok(Delivery::Discard) => {
-                self.in_flight.clear();
-                self.plan.clear();
+                self.drop_requests();
                 return Poll::Ready(Step::End(self.walk.stopped()));
             }
             Err(ErrorKind::DuplicatePage) => {
@@ -233,8 +231,7 @@ impl<P: Paginated + Send + 'static> Walker<P> {
     fn follow_plan(&mut self) {
         let expected = self.walk.next().map(|next| &next.position);
         if self.in_flight.front().map(|(position, _)| position) != expected {
-            self.in_flight.clear();
-            self.plan.clear();
+            self.drop_requests();
         }
         if self.concurrency > 1 && self.in_flight.is_empty() && self.plan.is_empty() {
             self.plan = self.walk.plan(self.template.page_size()).into();
@@ -245,6 +242,11 @@ impl<P: Paginated + Send + 'static> Walker<P> {
 
     fn stop_after_error(&mut self) {
         self.walk.halt();
+        self.drop_requests();
+    }
+
+    /// Drops (and so cancels) every request in flight and every planned one.
+    fn drop_requests(&mut self) {
         self.in_flight.clear();
         self.plan.clear();
     }

@@ -20,16 +20,21 @@ pub const fn next_request_fn(function: NextRequestFn) -> Option<crate::spec::Nex
     Some(crate::spec::NextRequest(function))
 }
 
-/// The `dedup_by` key of an item field: two independent 64-bit SipHash
-/// values, so that a collision, which would drop an item, is out of reach.
-pub fn item_key<T: core::hash::Hash + ?Sized>(value: &T) -> Option<u128> {
+/// A 128-bit hash: two independent 64-bit SipHash values, so that a
+/// collision (which would drop an item or report a false loop) is out of reach.
+pub(crate) fn hash128<T: core::hash::Hash + ?Sized>(value: &T) -> u128 {
     use std::hash::{DefaultHasher, Hasher};
     let mut a = DefaultHasher::new();
     value.hash(&mut a);
     let mut b = DefaultHasher::new();
     b.write_u64(0x9e37_79b9_7f4a_7c15);
     value.hash(&mut b);
-    Some((u128::from(a.finish()) << 64) | u128::from(b.finish()))
+    (u128::from(a.finish()) << 64) | u128::from(b.finish())
+}
+
+/// The `dedup_by` key of an item field (see [`hash128`]).
+pub fn item_key<T: core::hash::Hash + ?Sized>(value: &T) -> Option<u128> {
+    Some(hash128(value))
 }
 
 /// One step of a `cursor_field`-like path: the generated code wraps each

@@ -138,11 +138,8 @@ impl RequestTemplate {
             *request.url_mut() = url;
             // A page size in a header goes on every request: it is no part of the URL.
             if let (Some(Target::Header(name)), Some(size)) = (self.spec.page_size, self.write_page_size) {
-                let value = self.page_size_text(size);
-                let value = HeaderValue::from_str(&value).map_err(|e| ErrorKind::Config(e.to_string()))?;
-                let name =
-                    HeaderName::from_bytes(name.as_bytes()).map_err(|e| ErrorKind::Config(e.to_string()))?;
-                request.headers_mut().insert(name, value);
+                insert_header(request.headers_mut(), name, &self.page_size_text(size))
+                    .map_err(ErrorKind::Config)?;
             }
             return Ok(request);
         }
@@ -159,11 +156,7 @@ impl RequestTemplate {
                     let body = json.as_mut().expect("a body target implies a parsed body");
                     set_body(body, path, value);
                 }
-                Target::Header(name) => {
-                    let name = HeaderName::from_bytes(name.as_bytes()).map_err(|e| e.to_string())?;
-                    let value = HeaderValue::from_str(&query_text(&value)).map_err(|e| e.to_string())?;
-                    request.headers_mut().insert(name, value);
-                }
+                Target::Header(name) => insert_header(request.headers_mut(), name, &query_text(&value))?,
                 Target::Form(name) => {
                     let body = form.as_mut().expect("a form target implies a form body");
                     *body = replace_pair(body, name, &query_text(&value), true);
@@ -225,6 +218,14 @@ impl RequestTemplate {
         }
         Ok(request)
     }
+}
+
+/// Sets header `name` to `value`, replacing any value it had.
+fn insert_header(headers: &mut reqwest::header::HeaderMap, name: &str, value: &str) -> Result<(), String> {
+    let name = HeaderName::from_bytes(name.as_bytes()).map_err(|e| e.to_string())?;
+    let value = HeaderValue::from_str(value).map_err(|e| e.to_string())?;
+    headers.insert(name, value);
+    Ok(())
 }
 
 /// Removes every header that may carry a credential: `Authorization`,
