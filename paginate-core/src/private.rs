@@ -32,7 +32,8 @@ pub(crate) fn hash128<T: core::hash::Hash + ?Sized>(value: &T) -> u128 {
     (u128::from(a.finish()) << 64) | u128::from(b.finish())
 }
 
-/// The `dedup_by` key of an item field (see [`hash128`]).
+/// The `dedup_by` key of an item field: a 128-bit hash of it (two
+/// independent 64-bit SipHash values).
 pub fn item_key<T: core::hash::Hash + ?Sized>(value: &T) -> Option<u128> {
     Some(hash128(value))
 }
