@@ -140,7 +140,9 @@ async fn http_errors_carry_page_status_message_and_checkpoint() {
         Some(_) => MockResponse::status(503, json!({"error": "maintenance window"})),
     })
     .await;
-    let fast = RetryPolicy::default().backoff(Duration::from_millis(1), Duration::from_millis(2));
+    let fast = RetryPolicy::default()
+        .backoff(Duration::from_millis(1), Duration::from_millis(2))
+        .throttle_backoff(Duration::from_millis(1));
     let mut items = reqwest::Client::new()
         .get(server.url("/n"))
         .bearer_auth("t")

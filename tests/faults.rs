@@ -129,7 +129,10 @@ fn mixed_plan(seed: u64) -> FaultPlan {
 
 /// Tiny waits, so hundreds of retries take well under a second of sleeping.
 fn fast_policy() -> RetryPolicy {
-    RetryPolicy::default().backoff(Duration::from_millis(1), Duration::from_millis(5)).max_attempts(6)
+    RetryPolicy::default()
+        .backoff(Duration::from_millis(1), Duration::from_millis(5))
+        .throttle_backoff(Duration::from_millis(1))
+        .max_attempts(6)
 }
 
 fn client() -> reqwest::Client {

@@ -13,7 +13,9 @@ use serde::Deserialize;
 use serde_json::{Value, json};
 
 fn fast() -> RetryPolicy {
-    RetryPolicy::default().backoff(Duration::from_millis(1), Duration::from_millis(2))
+    RetryPolicy::default()
+        .backoff(Duration::from_millis(1), Duration::from_millis(2))
+        .throttle_backoff(Duration::from_millis(1))
 }
 
 // ---- 1. An empty page ends the walk even with a next link or cursor (opt-in) ----

@@ -4,6 +4,7 @@
 //! consumer on a task, a bounded number of pages ahead.
 
 use std::collections::{HashSet, VecDeque};
+
 use std::future::{Future, poll_fn};
 use std::pin::Pin;
 use std::sync::Arc;
@@ -80,7 +81,7 @@ pub(crate) struct Walker<P> {
     /// Requests in flight, oldest first, with the position each one carries.
     in_flight: VecDeque<(Position, Request<P>)>,
     /// Positions planned ahead (the end of the walk is known), not sent yet.
-    plan: VecDeque<Position>,
+    plan: Plan,
     /// An error to report once the page before it has been delivered.
     pending: Option<Error>,
     /// The `dedup_by` keys delivered so far, when the declaration has one.
@@ -103,7 +104,7 @@ impl<P: Paginated + Send + 'static> Walker<P> {
             template,
             walk,
             in_flight: VecDeque::new(),
-            plan: VecDeque::new(),
+            plan: Plan::default(),
             pending: None,
             seen_keys: P::SPEC.dedup.then(HashSet::new),
             concurrency: concurrency.max(1),
@@ -136,11 +137,11 @@ impl<P: Paginated + Send + 'static> Walker<P> {
             self.in_flight.push_back((next.position.clone(), request));
         }
         let Some(next) = self.walk.next() else { return };
-        let first_page = next.pages_before + 1;
+        let first_page = next.pages_before.saturating_add(1);
         while self.in_flight.len() < self.concurrency
-            && let Some(position) = self.plan.pop_front()
+            && let Some(position) = self.plan.next()
         {
-            let page = first_page + self.in_flight.len() as u64;
+            let page = first_page.saturating_add(self.in_flight.len() as u64);
             let request = self.send(&position, page);
             self.in_flight.push_back((position, request));
         }
@@ -172,7 +173,7 @@ impl<P: Paginated + Send + 'static> Walker<P> {
             }
             break (result, sent);
         };
-        let page_number = sent.pages_before + 1;
+        let page_number = sent.pages_before.saturating_add(1);
         let Fetched { mut page, body, url, headers, status } = match result {
             Ok(fetched) => fetched,
             Err(kind) => {
@@ -233,10 +234,10 @@ impl<P: Paginated + Send + 'static> Walker<P> {
         if self.in_flight.front().map(|(position, _)| position) != expected {
             self.drop_requests();
         }
-        if self.concurrency > 1 && self.in_flight.is_empty() && self.plan.is_empty() {
-            self.plan = self.walk.plan(self.template.page_size()).into();
+        if self.concurrency > 1 && self.in_flight.is_empty() {
+            self.plan = self.walk.plan(self.template.page_size());
             // The first planned position is the next request, sent by `fill`.
-            self.plan.pop_front();
+            self.plan.next();
         }
     }
 
@@ -248,7 +249,7 @@ impl<P: Paginated + Send + 'static> Walker<P> {
     /// Drops (and so cancels) every request in flight and every planned one.
     fn drop_requests(&mut self) {
         self.in_flight.clear();
-        self.plan.clear();
+        self.plan = Plan::default();
     }
 }
 
@@ -451,35 +452,57 @@ fn drive<P: Paginated + Send + 'static>(mut walker: Box<Walker<P>>, lookahead: u
     Source::Driven { rx, task: Driver(task) }
 }
 
+/// The positions of the pages left in a walk whose end is known, produced one
+/// at a time: never more than the concurrency window exists at once, however
+/// large the total a server reports.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub(crate) struct Plan {
+    /// The next position, or `None` once the plan is spent.
+    next: Option<u64>,
+    /// The first position past the plan.
+    end: u64,
+    step: u64,
+    /// How many positions the limits still allow.
+    left: u64,
+    pages: bool,
+}
+
+impl Iterator for Plan {
+    type Item = Position;
+
+    fn next(&mut self) -> Option<Position> {
+        let at = self.next.filter(|at| *at < self.end && self.left > 0)?;
+        self.left -= 1;
+        // An overflow ends the plan: the walk goes on one request at a time.
+        self.next = at.checked_add(self.step);
+        Some(if self.pages { Position::Page(at) } else { Position::Offset(at) })
+    }
+}
+
 impl Walk {
-    /// The positions of every page left, when the end is known from a
-    /// reported total (offset style) or page count (page style) and the pages
-    /// so far were full; empty otherwise. Never goes past the end or a limit.
-    pub(crate) fn plan(&self, page_size: Option<u64>) -> Vec<Position> {
-        let Some(next) = self.next() else { return Vec::new() };
-        let mut positions = Vec::new();
-        let budget = self.pages_left().unwrap_or(u64::MAX);
+    /// The positions of the pages left, when the end is known from a reported
+    /// total (offset style) or page count (page style) and the pages so far
+    /// were full; empty otherwise. Never goes past the end or a limit. Every
+    /// number from the server is used with checked arithmetic.
+    pub(crate) fn plan(&self, page_size: Option<u64>) -> Plan {
+        let Some(next) = self.next() else { return Plan::default() };
+        let left = self.pages_left().unwrap_or(u64::MAX);
         match (&next.position, self.spec().style) {
             (Position::Offset(start), Style::Offset) => {
-                let (Some(total), Some(size)) = (self.total(), page_size) else { return positions };
-                if !self.pages_were_full(size) {
-                    return positions;
+                let (Some(total), Some(size)) = (self.total(), page_size) else { return Plan::default() };
+                if size == 0 || !self.pages_were_full(size) {
+                    return Plan::default();
                 }
-                let mut offset = *start;
-                while offset < total && (positions.len() as u64) < budget && self.offset_allowed(offset) {
-                    positions.push(Position::Offset(offset));
-                    offset += size;
-                }
+                // `offset_allowed` accepts offsets up to `max_offset` included.
+                let end = self.max_offset().map_or(total, |max| total.min(max.saturating_add(1)));
+                Plan { next: Some(*start), end, step: size, left, pages: false }
             }
             (Position::Page(start), Style::Page) => {
-                let Some(total_pages) = self.total_pages() else { return positions };
-                let last = self.spec().first_page + total_pages;
-                positions.extend(
-                    (*start..last).take(usize::try_from(budget).unwrap_or(usize::MAX)).map(Position::Page),
-                );
+                let Some(total_pages) = self.total_pages() else { return Plan::default() };
+                let end = self.spec().first_page.saturating_add(total_pages);
+                Plan { next: Some(*start), end, step: 1, left, pages: true }
             }
-            _ => {}
+            _ => Plan::default(),
         }
-        positions
     }
 }

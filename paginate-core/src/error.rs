@@ -61,6 +61,10 @@ pub enum ErrorKind {
         message: Option<String>,
         /// The start of the response body.
         body: String,
+        /// Whether the response is a rate limit (429, a 403 with a spent
+        /// quota, or a declared `rate_limit_status` / `rate_limit_match` /
+        /// `rate_limit_field`), which was retried after the wait it advertised.
+        rate_limited: bool,
     },
     /// The response body is not the declared response type.
     Decode {
@@ -70,6 +74,10 @@ pub enum ErrorKind {
         message: String,
         /// The part of the body around the failure.
         excerpt: String,
+        /// Whether the body is not well-formed JSON (cut short, or broken):
+        /// a network fault, retried. A well-formed body that does not fit the
+        /// declared type is not retried: the same request would get it again.
+        malformed: bool,
     },
     /// The API answered with a success status but reported an error in the
     /// body (`api_error = "path"`: Slack's `{"ok": false, "error": ...}`,
@@ -188,11 +196,10 @@ impl Error {
     /// server error or a network failure).
     pub fn is_transient(&self) -> bool {
         match &self.inner.kind {
-            ErrorKind::Status { status, .. } | ErrorKind::RetryAfterTooLong { status, .. } => {
-                status.as_u16() == 429 || status.is_server_error()
-            }
+            ErrorKind::Status { status, rate_limited, .. } => *rate_limited || retryable_status(*status),
+            ErrorKind::RetryAfterTooLong { .. } => true,
             ErrorKind::Transport(e) => crate::transport::is_retryable(e.as_ref()),
-            ErrorKind::Decode { .. } => true,
+            ErrorKind::Decode { malformed, .. } => *malformed,
             ErrorKind::Api { rate_limited, .. } => *rate_limited,
             _ => false,
         }
@@ -205,7 +212,7 @@ impl fmt::Display for Error {
             write!(f, "page {page}: ")?;
         }
         match &self.inner.kind {
-            ErrorKind::Status { status, request, message, body } => {
+            ErrorKind::Status { status, request, message, body, .. } => {
                 write!(f, "{request} answered {status}")?;
                 match message {
                     Some(m) => write!(f, ": {m}"),
@@ -213,12 +220,23 @@ impl fmt::Display for Error {
                     None => write!(f, ": {body}"),
                 }
             }
-            ErrorKind::Decode { path, message, excerpt } => {
+            ErrorKind::Decode { path, message, excerpt, malformed: true } => {
+                write!(f, "the response body is not well-formed JSON")?;
+                if !path.is_empty() && path != "." {
+                    write!(f, " (in `{path}`)")?;
+                }
+                write!(f, ": {message} (body near the error: {excerpt:?})")
+            }
+            ErrorKind::Decode { path, message, excerpt, malformed: false } => {
                 write!(f, "the response does not match the declared type")?;
                 if !path.is_empty() && path != "." {
                     write!(f, " at `{path}`")?;
                 }
-                write!(f, ": {message} (body near the error: {excerpt:?})")
+                write!(f, ": {message} (body near the error: {excerpt:?})")?;
+                if let Some(hint) = decode_hint(path, message) {
+                    write!(f, "; {hint}")?;
+                }
+                Ok(())
             }
             ErrorKind::Api { message, rate_limited: false } => {
                 write!(f, "the API reported an error: {message}")
@@ -274,7 +292,11 @@ impl fmt::Display for Error {
                  {max_offset}; narrow the request (for example by a date range) and walk again"
             ),
         }?;
-        if self.inner.checkpoint.is_some() && !matches!(self.inner.kind, ErrorKind::MaxOffset { .. }) {
+        let resumable = !matches!(
+            self.inner.kind,
+            ErrorKind::MaxOffset { .. } | ErrorKind::Decode { malformed: false, .. }
+        );
+        if self.inner.checkpoint.is_some() && resumable {
             f.write_str("; resume from the error's checkpoint")?;
         }
         Ok(())
@@ -300,10 +322,34 @@ impl std::error::Error for Error {
     }
 }
 
+/// Whether a status may go away on its own: 408, 425, 429 and the 5xx
+/// statuses but 501 (not implemented) and 505 (version not supported).
+pub(crate) fn retryable_status(status: reqwest::StatusCode) -> bool {
+    matches!(status.as_u16(), 408 | 425 | 429)
+        || (status.is_server_error() && !matches!(status.as_u16(), 501 | 505))
+}
+
+/// A hint for a body whose top-level JSON type is not the one the struct
+/// expects.
+fn decode_hint(path: &str, message: &str) -> Option<&'static str> {
+    let top = path.is_empty() || path == ".";
+    if top && message.starts_with("invalid type: sequence") {
+        Some(
+            "the body is a JSON array, not an object: declare the page as a struct with one \
+             `#[paginate(items)]` field and `#[serde(transparent)]`",
+        )
+    } else if top && message.starts_with("invalid type: map") && message.contains("expected a sequence") {
+        Some(
+            "the body is a JSON object, not an array: declare the struct's fields instead of `#[serde(transparent)]`",
+        )
+    } else {
+        None
+    }
+}
+
 /// The API's message in a JSON error body: `message`, `error` (string or
 /// object with `message`), or `errors[0].message` (Intercom).
-pub(crate) fn api_message(body: &[u8]) -> Option<String> {
-    let v: serde_json::Value = serde_json::from_slice(body).ok()?;
+pub(crate) fn api_message(v: &serde_json::Value) -> Option<String> {
     let text = |v: &serde_json::Value| v.as_str().map(str::to_owned);
     text(&v["message"])
         .or_else(|| text(&v["error"]))

@@ -7,13 +7,13 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::{Duration, SystemTime};
 
-use bytes::Bytes;
-use reqwest::header::RETRY_AFTER;
-
-use crate::error::{ErrorKind, api_message, excerpt};
-use crate::retry::{RetryEvent, RetryHook, RetryPolicy, retry_after};
-use crate::spec::{Paginated, Style};
+use crate::cursor::ApiErrorValue;
+use crate::error::{ErrorKind, api_message, excerpt, retryable_status};
+use crate::ratelimit::{Quota, RateLimiter, at_path, read_quota, wait_in_body};
+use crate::retry::{RetryEvent, RetryHook, RetryPolicy};
+use crate::spec::{Paginated, Spec, Style};
 use crate::transport::{BoxError, Transport, is_retryable};
+use bytes::Bytes;
 
 /// The host reqwest gives a `Response` built from an `http::Response`.
 const NO_URL_HOST: &str = "no.url.provided.local";
@@ -40,25 +40,77 @@ const BODY_EXCERPT: usize = 512;
 /// The default cap on one response body.
 pub(crate) const DEFAULT_MAX_BODY: u64 = 64 * 1024 * 1024;
 
+/// The default cap on an error body: enough for the API's message, never a
+/// runaway allocation.
+const ERROR_BODY_CAP: u64 = 64 * 1024;
+
+/// The default time one attempt may take, from sending the request to the
+/// last byte of the body, when the user's request sets none.
+pub(crate) const DEFAULT_TIMEOUT: Duration = Duration::from_secs(60);
+
 /// What every page request of a walk shares.
 pub(crate) struct Fetcher {
     pub transport: Box<dyn Transport>,
     pub policy: RetryPolicy,
     pub hook: Option<RetryHook>,
+    /// Retries so far, walk-wide (the `max_retries` budget).
     pub retries: AtomicU64,
+    /// Milliseconds waited between attempts so far, walk-wide (the `max_total_wait` budget).
+    pub waited_ms: AtomicU64,
     pub max_body: u64,
+    /// The gate every request passes before it is sent.
+    pub limiter: RateLimiter,
+    /// The time one attempt may take, when the request sets none.
+    pub timeout: Option<Duration>,
+}
+
+impl Fetcher {
+    /// A fetcher with the default limits, for `transport`.
+    pub fn new(transport: Box<dyn Transport>, policy: RetryPolicy) -> Fetcher {
+        Fetcher {
+            transport,
+            policy,
+            hook: None,
+            retries: AtomicU64::new(0),
+            waited_ms: AtomicU64::new(0),
+            max_body: DEFAULT_MAX_BODY,
+            limiter: RateLimiter::new(),
+            timeout: Some(DEFAULT_TIMEOUT),
+        }
+    }
+
+    /// Takes one retry and `wait` from the walk-wide budgets; `false` when
+    /// either is spent.
+    fn spend(&self, wait: Duration) -> bool {
+        let wait_ms = u64::try_from(wait.as_millis()).unwrap_or(u64::MAX);
+        let budget_ms = u64::try_from(self.policy.max_total_wait.as_millis()).unwrap_or(u64::MAX);
+        let waited = self.waited_ms.load(Ordering::Relaxed).saturating_add(wait_ms);
+        if waited > budget_ms || self.retries.load(Ordering::Relaxed) >= self.policy.max_retries {
+            return false;
+        }
+        self.waited_ms.fetch_add(wait_ms, Ordering::Relaxed);
+        self.retries.fetch_add(1, Ordering::Relaxed);
+        true
+    }
 }
 
 /// One failed attempt, and whether another may succeed.
 struct Failure {
     kind: ErrorKind,
     retryable: bool,
-    retry_after: Option<Duration>,
+    /// The wait the server advertised.
+    wait: Option<Duration>,
+    /// A rate limit (or a 503): its wait holds the whole walk, and its
+    /// backoff starts slow.
+    throttled: bool,
+    /// Whether the server cannot have acted on the request (no connection,
+    /// or it answered a rate limit, 408 or 425): safe to send a POST again.
+    unprocessed: bool,
 }
 
 impl Failure {
     fn fatal(kind: ErrorKind) -> Failure {
-        Failure { kind, retryable: false, retry_after: None }
+        Failure { kind, retryable: false, wait: None, throttled: false, unprocessed: false }
     }
 }
 
@@ -69,59 +121,106 @@ where
 {
     Box::pin(async move {
         let policy = &fetcher.policy;
-        let may_retry = request.method() != reqwest::Method::POST || policy.retry_post;
+        let post = request.method() == reqwest::Method::POST;
         let mut backoff = policy.backoff_waits();
-        let mut waited = Duration::ZERO;
+        let mut throttle = policy.throttle_waits();
         let mut attempt = 1;
         loop {
-            let copy = request.try_clone().expect("page requests have byte bodies");
+            let Some(copy) = request.try_clone() else {
+                return Err(ErrorKind::Config(
+                    "the request body is a stream and cannot be sent again".into(),
+                ));
+            };
+            fetcher.limiter.acquire().await;
             let failure = match attempt_once::<P>(&fetcher, copy).await {
                 Ok(fetched) => return Ok(fetched),
                 Err(failure) => failure,
             };
-            let retrying = may_retry && failure.retryable && policy.max_attempts > 1;
+            let may_resend = !post || (policy.retry_post && (policy.resend_post || failure.unprocessed));
+            let retrying = may_resend && failure.retryable && policy.max_attempts > 1;
             // A wait longer than the policy allows is reported as such, even on the last attempt.
-            if let (true, Some(asked)) = (retrying, failure.retry_after)
+            if let (true, Some(asked)) = (retrying, failure.wait)
                 && asked > policy.max_wait
             {
                 let status = match &failure.kind {
                     ErrorKind::Status { status, .. } => *status,
                     _ => reqwest::StatusCode::TOO_MANY_REQUESTS,
                 };
+                fetcher.limiter.hold_for(asked);
                 return Err(ErrorKind::RetryAfterTooLong { status, asked, max_wait: policy.max_wait });
             }
-            if !retrying || attempt >= policy.max_attempts {
-                return Err(failure.kind);
-            }
-            let (wait, from_retry_after) = match failure.retry_after {
-                Some(asked) => (asked, true),
-                None => (backoff.next().unwrap_or(policy.max_backoff), false),
+            let wait = match failure.wait {
+                Some(asked) => asked,
+                None if failure.throttled => throttle.next().unwrap_or(policy.max_backoff),
+                None => backoff.next().unwrap_or(policy.max_backoff),
             };
-            if waited + wait > policy.max_total_wait {
+            // A rate limit holds every request of the walk (and of the walks
+            // sharing the limiter), retrying or not.
+            if failure.throttled {
+                fetcher.limiter.hold_for(wait);
+            }
+            if !retrying || attempt >= policy.max_attempts || !fetcher.spend(wait) {
                 return Err(failure.kind);
             }
-            fetcher.retries.fetch_add(1, Ordering::Relaxed);
             if let Some(hook) = &fetcher.hook {
                 let reason = reason(&failure.kind);
-                hook(&RetryEvent { page, attempt, wait, from_retry_after, reason });
+                let from_retry_after = failure.wait.is_some();
+                let rate_limited = failure.throttled;
+                hook(&RetryEvent { page, attempt, wait, from_retry_after, rate_limited, reason });
             }
-            tokio::time::sleep(wait).await;
-            waited += wait;
+            if !failure.throttled {
+                tokio::time::sleep(wait).await;
+            }
             attempt += 1;
         }
     })
 }
 
+/// One attempt, under the per-request timeout when the request sets none.
 async fn attempt_once<P: Paginated>(
     fetcher: &Fetcher,
     request: reqwest::Request,
 ) -> Result<Fetched<P>, Failure> {
+    let limit = match fetcher.timeout {
+        Some(limit) if request.timeout().is_none() => limit,
+        _ => return exchange::<P>(fetcher, request).await,
+    };
+    match tokio::time::timeout(limit, exchange::<P>(fetcher, request)).await {
+        Ok(result) => result,
+        Err(_) => Err(Failure {
+            kind: ErrorKind::Transport(Box::new(TimedOut(limit))),
+            retryable: true,
+            wait: None,
+            throttled: false,
+            unprocessed: false,
+        }),
+    }
+}
+
+/// No complete response within the walk's per-request timeout.
+#[derive(Debug)]
+struct TimedOut(Duration);
+
+impl std::fmt::Display for TimedOut {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(
+            f,
+            "no complete response within {}s (the per-request timeout; see `Paginator::timeout`)",
+            self.0.as_secs_f64()
+        )
+    }
+}
+
+impl std::error::Error for TimedOut {}
+
+async fn exchange<P: Paginated>(fetcher: &Fetcher, request: reqwest::Request) -> Result<Fetched<P>, Failure> {
     let method = request.method().clone();
     let link_style = P::SPEC.style == Style::Link;
     let request_url = link_style.then(|| request.url().clone());
     let transport = |e: BoxError| {
         let retryable = is_retryable(e.as_ref());
-        Failure { kind: ErrorKind::Transport(e), retryable, retry_after: None }
+        let unprocessed = e.downcast_ref::<reqwest::Error>().is_some_and(reqwest::Error::is_connect);
+        Failure { kind: ErrorKind::Transport(e), retryable, wait: None, throttled: false, unprocessed }
     };
     let mut response = fetcher.transport.execute(request).await.map_err(transport)?;
     let status = response.status();
@@ -132,11 +231,24 @@ async fn attempt_once<P: Paginated>(
     });
     let wants_headers = P::SPEC.cursor_header.is_some() || (link_style && !P::SPEC.next_url_field);
     let headers = wants_headers.then(|| response.headers().clone());
-    let asked = response
-        .headers()
-        .get(RETRY_AFTER)
-        .and_then(|v| v.to_str().ok())
-        .and_then(|v| retry_after(v, SystemTime::now()));
+    let now = SystemTime::now();
+    let quota = read_quota(
+        response.headers(),
+        P::SPEC.rate_limit_reset_header,
+        P::SPEC.rate_limit_remaining_header,
+        now,
+    );
+    if !status.is_success() {
+        let label = describe(&method, response.url());
+        // Only the start of an error body is read: enough for the message.
+        let body = read_prefix(&mut response, ERROR_BODY_CAP.min(fetcher.max_body)).await;
+        return Err(status_failure(&P::SPEC, status, label, &quota, &body, now));
+    }
+    // A spent quota holds the next request until the reset (pacing, not a
+    // failure), at most as long as a retry would wait.
+    if let Some(reset) = quota.reset.filter(|_| quota.exhausted()) {
+        fetcher.limiter.hold_for(reset.min(fetcher.policy.max_wait));
+    }
     let limit = fetcher.max_body;
     if response.content_length().is_some_and(|len| len > limit) {
         return Err(Failure::fatal(ErrorKind::BodyTooLarge { limit }));
@@ -145,39 +257,124 @@ async fn attempt_once<P: Paginated>(
     let cut = |e: reqwest::Error| Failure {
         kind: ErrorKind::Transport(e.into()),
         retryable: fetcher.policy.retry_bad_bodies,
-        retry_after: None,
+        wait: None,
+        throttled: false,
+        unprocessed: false,
     };
-    let label = || describe(&method, response.url());
-    let label = if status.is_success() { String::new() } else { label() };
     let body = read_body(&mut response, limit).await.map_err(|e| match e {
         BodyError::Read(e) => cut(e),
         BodyError::TooLarge => Failure::fatal(ErrorKind::BodyTooLarge { limit }),
     })?;
-    if !status.is_success() {
-        let retryable = status.as_u16() == 429 || status.is_server_error();
-        let kind = ErrorKind::Status {
-            status,
-            request: label,
-            message: api_message(&body),
-            body: excerpt(&body, BODY_EXCERPT),
-        };
-        return Err(Failure { kind, retryable, retry_after: asked.filter(|_| retryable) });
-    }
-    // Only offset and page walks compare pages (the duplicate-page guard).
     // Only offset and page walks compare pages (the duplicate-page guard); the
     // body is shared, not copied.
     let kept = matches!(P::SPEC.style, Style::Offset | Style::Page).then(|| body.clone());
+    let api_error = |message: String| {
+        let rate_limited = P::SPEC.rate_limit_errors.contains(&message.as_str());
+        let kind = ErrorKind::Api { message, rate_limited };
+        Failure {
+            kind,
+            retryable: rate_limited,
+            wait: quota.wait().filter(|_| rate_limited),
+            throttled: rate_limited,
+            unprocessed: rate_limited,
+        }
+    };
     match decode::<P>(&body) {
         Ok(page) => match page.api_error() {
             None => Ok(Fetched { page, body: kept, url, headers, status: status.as_u16() }),
-            Some(message) => {
-                let rate_limited = P::SPEC.rate_limit_errors.contains(&message.as_str());
-                let kind = ErrorKind::Api { message, rate_limited };
-                Err(Failure { kind, retryable: rate_limited, retry_after: asked.filter(|_| rate_limited) })
-            }
+            Some(message) => Err(api_error(message)),
         },
-        Err(kind) => Err(Failure { kind, retryable: fetcher.policy.retry_bad_bodies, retry_after: None }),
+        Err(kind) => {
+            // A page that does not decode may still carry the API's error
+            // (GraphQL's `{"data": null, "errors": [..]}`).
+            if let Some(message) = raw_api_error(&P::SPEC, &body) {
+                return Err(api_error(message));
+            }
+            let malformed = matches!(kind, ErrorKind::Decode { malformed: true, .. });
+            let retryable = malformed && fetcher.policy.retry_bad_bodies;
+            Err(Failure { kind, retryable, wait: None, throttled: false, unprocessed: false })
+        }
     }
+}
+
+/// The API's error in a body that did not decode, read from the raw JSON at
+/// the declared `api_error` path or `rate_limit_field`.
+fn raw_api_error(spec: &Spec, body: &[u8]) -> Option<String> {
+    if spec.api_error_path.is_none() && spec.rate_limit_field.is_none() {
+        return None;
+    }
+    let json: serde_json::Value = serde_json::from_slice(body).ok()?;
+    if let Some(code) = spec.rate_limit_field.and_then(|path| at_path(&json, path)).and_then(|v| v.as_str())
+        && spec.rate_limit_errors.contains(&code)
+    {
+        return Some(code.to_owned());
+    }
+    at_path(&json, spec.api_error_path?).and_then(ApiErrorValue::to_api_error)
+}
+
+/// What a non-success response means: a rate limit (and how long it asks to
+/// wait), a failure worth another attempt, or a final answer.
+fn status_failure(
+    spec: &Spec,
+    status: reqwest::StatusCode,
+    request: String,
+    quota: &Quota,
+    body: &[u8],
+    now: SystemTime,
+) -> Failure {
+    let json: Option<serde_json::Value> = serde_json::from_slice(body).ok();
+    let code = status.as_u16();
+    let field_says = spec.rate_limit_field.and_then(|path| at_path(json.as_ref()?, path)).is_some_and(|v| {
+        let text = v.as_str().map_or_else(|| v.to_string(), str::to_owned);
+        spec.rate_limit_errors.contains(&text.as_str())
+    });
+    let text_says = spec
+        .rate_limit_match
+        .is_some_and(|needle| String::from_utf8_lossy(body).to_lowercase().contains(&needle.to_lowercase()));
+    let declared = if spec.rate_limit_match.is_some() || spec.rate_limit_field.is_some() {
+        (field_says || text_says)
+            && (spec.rate_limit_statuses.is_empty() || spec.rate_limit_statuses.contains(&code))
+    } else {
+        spec.rate_limit_statuses.contains(&code)
+    };
+    // GitHub's primary limit is a 403 with a spent quota, its secondary limit
+    // a 403 with `Retry-After`.
+    let rate_limited =
+        code == 429 || declared || (code == 403 && (quota.exhausted() || quota.retry_after.is_some()));
+    let retryable = rate_limited || retryable_status(status);
+    let wait = if rate_limited {
+        let in_body = spec.rate_limit_wait_field.and_then(|path| wait_in_body(json.as_ref()?, path, now));
+        quota.retry_after.or(in_body).or(quota.reset)
+    } else {
+        quota.retry_after.filter(|_| retryable)
+    };
+    let kind = ErrorKind::Status {
+        status,
+        request,
+        message: json.as_ref().and_then(api_message),
+        body: excerpt(body, BODY_EXCERPT),
+        rate_limited,
+    };
+    Failure {
+        kind,
+        retryable,
+        wait,
+        throttled: rate_limited || code == 503,
+        unprocessed: rate_limited || matches!(code, 408 | 425),
+    }
+}
+
+/// At most `cap` bytes of the body; a read error ends it where it is.
+async fn read_prefix(response: &mut reqwest::Response, cap: u64) -> Bytes {
+    let cap = usize::try_from(cap).unwrap_or(usize::MAX);
+    let mut body = Vec::new();
+    while body.len() < cap {
+        match response.chunk().await {
+            Ok(Some(chunk)) => body.extend_from_slice(&chunk[..chunk.len().min(cap - body.len())]),
+            Ok(None) | Err(_) => break,
+        }
+    }
+    body.into()
 }
 
 enum BodyError {
@@ -238,7 +435,8 @@ pub(crate) fn decode<P: Paginated>(body: &[u8]) -> Result<P, ErrorKind> {
 }
 
 fn decode_error(path: String, e: &serde_json::Error, body: &[u8]) -> ErrorKind {
-    ErrorKind::Decode { path, excerpt: around(body, e.line(), e.column()), message: e.to_string() }
+    let malformed = !e.is_data();
+    ErrorKind::Decode { path, excerpt: around(body, e.line(), e.column()), message: e.to_string(), malformed }
 }
 
 /// About 80 bytes of `body` around a 1-based line and column.

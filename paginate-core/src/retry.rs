@@ -11,11 +11,24 @@ use backon::{BackoffBuilder, ExponentialBuilder};
 /// How a walk retries a failed page request. The same request is sent again,
 /// so a retry never skips or repeats an item.
 ///
-/// Retried by default: 429 and 503 (waiting what `Retry-After` asks, in seconds,
-/// as a decimal such as `2.0`, or as an HTTP date), every other 5xx, timeouts,
-/// connection errors, and a body that is cut short or does not decode
+/// Retried by default: rate limits (429; a 403 with `x-ratelimit-remaining: 0`
+/// or a `Retry-After`, as GitHub sends; the statuses and bodies a declaration
+/// names with `rate_limit_status`, `rate_limit_match` and `rate_limit_field`),
+/// 408, 425, 5xx except 501 and 505, timeouts, connection errors, and a body
+/// that is cut short or is not well-formed JSON
 /// ([`retry_bad_bodies`](RetryPolicy::retry_bad_bodies)). Never retried: other
-/// 4xx statuses, which the same request would get again.
+/// 4xx statuses and a well-formed body that does not fit the declared type,
+/// which the same request would get again.
+///
+/// How long to wait: what the server advertised (`Retry-After`, a reset header
+/// of a spent quota, a wait in the error body), else, after a rate limit or a
+/// 503, a backoff from about a second ([`throttle_backoff`](RetryPolicy::throttle_backoff)),
+/// else a short backoff from 250 ms ([`backoff`](RetryPolicy::backoff)), all
+/// with jitter. A rate-limit wait holds every request of the walk, and of the
+/// walks sharing its [`RateLimiter`](crate::RateLimiter).
+///
+/// Budgets: `max_attempts` per page, and for the whole walk at most
+/// `max_retries` retries and `max_total_wait` of waiting between attempts.
 ///
 /// ```
 /// use std::time::Duration;
@@ -24,7 +37,7 @@ use backon::{BackoffBuilder, ExponentialBuilder};
 /// let patient = RetryPolicy::default()
 ///     .max_attempts(10)
 ///     .max_wait(Duration::from_secs(120))
-///     .max_total_wait(Duration::from_secs(900));
+///     .max_total_wait(Duration::from_secs(3600));
 /// # let _ = patient;
 /// ```
 #[derive(Debug, Clone)]
@@ -34,22 +47,29 @@ pub struct RetryPolicy {
     pub(crate) max_total_wait: Duration,
     pub(crate) min_backoff: Duration,
     pub(crate) max_backoff: Duration,
+    pub(crate) throttle_min: Duration,
+    pub(crate) max_retries: u64,
     pub(crate) retry_post: bool,
+    pub(crate) resend_post: bool,
     pub(crate) retry_bad_bodies: bool,
 }
 
 impl Default for RetryPolicy {
-    /// 5 attempts per page, backoff from 250 ms to 30 s with jitter, a single
-    /// wait of at most 60 s, at most 5 minutes of waiting per page, POST
-    /// searches retried, bad bodies retried.
+    /// 5 attempts per page; backoff from 250 ms (from 1 s after a rate limit
+    /// or a 503) to 30 s with jitter; a single wait of at most 60 s; for the
+    /// whole walk at most 30 minutes of waiting between attempts and no cap on
+    /// the number of retries; POST searches retried; bad bodies retried.
     fn default() -> Self {
         RetryPolicy {
             max_attempts: 5,
             max_wait: Duration::from_secs(60),
-            max_total_wait: Duration::from_secs(300),
+            max_total_wait: Duration::from_secs(1800),
             min_backoff: Duration::from_millis(250),
             max_backoff: Duration::from_secs(30),
+            throttle_min: Duration::from_secs(1),
+            max_retries: u64::MAX,
             retry_post: true,
+            resend_post: true,
             retry_bad_bodies: true,
         }
     }
@@ -75,9 +95,29 @@ impl RetryPolicy {
         self
     }
 
-    /// The most time spent waiting for one page across its retries.
+    /// The most time the whole walk spends waiting between attempts (retries
+    /// of every page together; default 30 minutes). Pacing before a request
+    /// (a spent quota, a client-side rate) is not counted: it is no failure.
+    /// Once spent, the next failure ends the walk with its checkpoint.
     pub fn max_total_wait(mut self, wait: Duration) -> Self {
         self.max_total_wait = wait;
+        self
+    }
+
+    /// The most retries for the whole walk, every page together (default: no
+    /// cap; `max_attempts` and `max_total_wait` bound a failing walk).
+    /// Once spent, the next failure ends the walk with its checkpoint.
+    pub fn max_retries(mut self, retries: u64) -> Self {
+        self.max_retries = retries;
+        self
+    }
+
+    /// Where the backoff after a rate limit or a 503 that advertised no wait
+    /// starts (default 1 s, doubling up to the `backoff` maximum, with jitter):
+    /// slower than the backoff for other failures, so a throttled API is not
+    /// hammered.
+    pub fn throttle_backoff(mut self, min: Duration) -> Self {
+        self.throttle_min = min;
         self
     }
 
@@ -97,9 +137,19 @@ impl RetryPolicy {
         self
     }
 
-    /// Whether a success response whose body is cut short or does not decode is
-    /// retried (default `true`). Set `false` when a body that does not decode is
-    /// a bug to see at once rather than a network fault.
+    /// Whether a POST may be sent again after the server may have received it
+    /// (default `true`). With `false`, a POST is retried only when the failure
+    /// shows the server did not act on it: the connection could not be made,
+    /// or the answer was a rate limit, 408 or 425. A reset or a 5xx after the
+    /// body was sent is then reported, not retried.
+    pub fn resend_post(mut self, resend: bool) -> Self {
+        self.resend_post = resend;
+        self
+    }
+
+    /// Whether a success response whose body is cut short or is not
+    /// well-formed JSON is retried (default `true`). A well-formed body that
+    /// does not fit the declared type is never retried.
     pub fn retry_bad_bodies(mut self, retry: bool) -> Self {
         self.retry_bad_bodies = retry;
         self
@@ -107,9 +157,18 @@ impl RetryPolicy {
 
     /// The backoff waits for the retries of one page, with jitter.
     pub(crate) fn backoff_waits(&self) -> impl Iterator<Item = Duration> + Send + use<> {
+        self.waits_from(self.min_backoff)
+    }
+
+    /// The backoff waits after a rate limit or a 503 that advertised no wait.
+    pub(crate) fn throttle_waits(&self) -> impl Iterator<Item = Duration> + Send + use<> {
+        self.waits_from(self.throttle_min)
+    }
+
+    fn waits_from(&self, min: Duration) -> impl Iterator<Item = Duration> + Send + use<> {
         ExponentialBuilder::default()
-            .with_min_delay(self.min_backoff)
-            .with_max_delay(self.max_backoff)
+            .with_min_delay(min)
+            .with_max_delay(self.max_backoff.max(min))
             .with_factor(2.0)
             .with_jitter()
             .without_max_times()
@@ -127,8 +186,12 @@ pub struct RetryEvent {
     pub attempt: u32,
     /// How long the walk waits before the next attempt.
     pub wait: Duration,
-    /// Whether the wait came from the server's `Retry-After`.
+    /// Whether the wait came from the server (`Retry-After`, a reset header,
+    /// a wait in the error body) rather than the backoff.
     pub from_retry_after: bool,
+    /// Whether the failure was a rate limit: its wait holds every request of
+    /// the walk, and of the walks sharing its [`RateLimiter`](crate::RateLimiter).
+    pub rate_limited: bool,
     /// What failed, for logs: `HTTP 429`, `connection error: ...`, ...
     pub reason: String,
 }

@@ -8,12 +8,13 @@ use futures_core::Stream;
 
 use crate::checkpoint::Checkpoint;
 use std::sync::Arc;
-use std::sync::atomic::AtomicU64;
+use std::time::Duration;
 
 use crate::engine::{Engine, Walker};
 use crate::error::Error;
-use crate::fetch::{DEFAULT_MAX_BODY, Fetcher};
+use crate::fetch::{DEFAULT_MAX_BODY, DEFAULT_TIMEOUT, Fetcher};
 use crate::progress::{Observer, Progress, ProgressHook};
+use crate::ratelimit::RateLimiter;
 use crate::request::RequestTemplate;
 use crate::retry::{HookDebug, RetryEvent, RetryHook, RetryPolicy};
 use crate::spec::Paginated;
@@ -49,6 +50,8 @@ pub struct Paginator<P> {
     on_page: Option<ProgressHook>,
     lookahead: usize,
     concurrency: usize,
+    limiter: RateLimiter,
+    timeout: Option<Duration>,
     _page: PhantomData<fn() -> P>,
 }
 
@@ -79,6 +82,8 @@ impl<P> std::fmt::Debug for Paginator<P> {
             .field("on_page", &self.on_page.as_ref().map(|_| "<fn>"))
             .field("lookahead", &self.lookahead)
             .field("concurrency", &self.concurrency)
+            .field("rate_limiter", &self.limiter)
+            .field("timeout", &self.timeout)
             .finish()
     }
 }
@@ -100,6 +105,8 @@ impl<P: Paginated> Paginator<P> {
             on_page: None,
             lookahead: 1,
             concurrency: 4,
+            limiter: RateLimiter::new(),
+            timeout: Some(DEFAULT_TIMEOUT),
             _page: PhantomData,
         }
     }
@@ -141,6 +148,24 @@ impl<P: Paginated> Paginator<P> {
     /// on by default, [`RetryPolicy::never`] turns them off).
     pub fn retry(mut self, policy: RetryPolicy) -> Self {
         self.policy = policy;
+        self
+    }
+
+    /// The rate-limit gate of this walk (see [`RateLimiter`]). By default each
+    /// walk has its own; give walks against one API key a clone of the same
+    /// limiter so that a rate limit met by one holds them all, or one built
+    /// with [`RateLimiter::per_second`] to pace them below a published rate.
+    pub fn rate_limiter(mut self, limiter: RateLimiter) -> Self {
+        self.limiter = limiter;
+        self
+    }
+
+    /// The longest one attempt may take, from sending the request to the last
+    /// byte of the body (default 60 s; `None` turns it off). Applied when the
+    /// request sets no timeout of its own (`RequestBuilder::timeout` wins). A
+    /// timeout is a transient failure: retried, then reported with a checkpoint.
+    pub fn timeout(mut self, timeout: impl Into<Option<Duration>>) -> Self {
+        self.timeout = timeout.into();
         self
     }
 
@@ -234,11 +259,11 @@ impl<P: Paginated + Send + 'static> Paginator<P> {
             Source::Custom(transport, request) => (transport, Ok(request)),
         };
         let fetcher = Arc::new(Fetcher {
-            transport,
-            policy: self.policy,
             hook: self.hook,
-            retries: AtomicU64::new(0),
             max_body: self.max_body,
+            limiter: self.limiter,
+            timeout: self.timeout,
+            ..Fetcher::new(transport, self.policy)
         });
         let setup = request
             .map_err(|e| Error::config(format!("the request could not be built: {e}")))

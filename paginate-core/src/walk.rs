@@ -216,9 +216,9 @@ impl Walk {
         self.last_received == Some(size)
     }
 
-    /// Whether the API accepts `offset` (`max_offset`).
-    pub fn offset_allowed(&self, offset: u64) -> bool {
-        self.max_offset.is_none_or(|max| offset <= max)
+    /// The largest offset the API accepts, if it has one.
+    pub fn max_offset(&self) -> Option<u64> {
+        self.max_offset
     }
 
     /// Ends the walk without a further request (a limit reached by the consumer).
