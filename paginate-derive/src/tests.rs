@@ -224,7 +224,8 @@ fn independent_mistakes_are_reported_together() {
              `max_offset`, `page_param`, `page_body`, `first_page`, `next_url`, `page_size_param`, \
              `page_size_body`, `page_size_header`, `page_size`, `max_page_size`, `has_more`, `is_last`, \
              `total`, `total_pages`, `stop_on_short_page`, `stop_on_empty_page`, `dedup_by`, `api_error`, `rate_limit_error`, \
-             `cursor_form`, `page_size_form`, `page_size_format`, `min_page_size`, `keep_params`, \
+             `rate_limit_status`, `rate_limit_match`, `rate_limit_field`, `rate_limit_reset_header`, \
+             `rate_limit_remaining_header`, `rate_limit_wait_field`, `cursor_form`, `page_size_form`, `page_size_format`, `min_page_size`, `keep_params`, \
              `next_state`, `next_request`, `slice_by`, `slice_param`, `slice_body`, `items`, `item_type`",
             "`first_page` takes an integer: `first_page = 0`",
             "unknown field key `whatever`\nexpected one of: `items`",
@@ -653,5 +654,254 @@ fn shapes() {
         let messages = errors(&input);
         assert_eq!(messages.len(), 1, "{messages:?}");
         assert!(messages[0].starts_with(expected), "{messages:?}");
+    }
+}
+
+/// The expansion of `input`, which must have no errors.
+fn expand_ok(input: &DeriveInput) -> String {
+    let out = expand(input);
+    assert!(!out.contains("compile_error"), "{out}");
+    out
+}
+
+#[test]
+fn rate_limit_keys() {
+    let p = quote!(::paginated::__private).to_string();
+    // AWS: `400 {"__type": "ThrottlingException", ...}`; statuses as a string list.
+    let input = parse_quote! {
+        #[paginate(style = "cursor", cursor_field = "next", cursor_body = "NextToken")]
+        #[paginate(rate_limit_status = "400, 403", rate_limit_field = "__type")]
+        #[paginate(rate_limit_error = "ThrottlingException, Throttling")]
+        struct P { #[paginate(items)] d: Vec<u8>, next: Option<String> }
+    };
+    let out = expand_ok(&input);
+    for fragment in [
+        "rate_limit_errors : & [\"ThrottlingException\" , \"Throttling\"]".to_owned(),
+        "rate_limit_statuses : & [400u16 , 403u16]".to_owned(),
+        format!("rate_limit_field : {p} :: Some (& [\"__type\"])"),
+    ] {
+        assert!(out.contains(&fragment), "missing `{fragment}` in\n{out}");
+    }
+    // Linear: `errors[].extensions.code`, headers lower-cased, an integer status.
+    let input = parse_quote! {
+        #[paginate(style = "cursor", cursor_field = "next", cursor_param = "after", rate_limit_status = 400)]
+        #[paginate(rate_limit_field = "errors[].extensions.code", rate_limit_error = "RATELIMITED")]
+        #[paginate(rate_limit_reset_header = "X-RateLimit-Requests-Reset")]
+        #[paginate(rate_limit_remaining_header = "X-RateLimit-Requests-Remaining")]
+        #[paginate(rate_limit_match = "Rate Limit Exceeded", rate_limit_wait_field = "[].retry_after")]
+        struct P { #[paginate(items)] d: Vec<u8>, next: Option<String> }
+    };
+    let out = expand_ok(&input);
+    for fragment in [
+        "rate_limit_statuses : & [400u16]".to_owned(),
+        format!("rate_limit_field : {p} :: Some (& [\"errors\" , \"[]\" , \"extensions\" , \"code\"])"),
+        format!("rate_limit_reset_header : {p} :: Some (\"x-ratelimit-requests-reset\")"),
+        format!("rate_limit_remaining_header : {p} :: Some (\"x-ratelimit-requests-remaining\")"),
+        format!("rate_limit_match : {p} :: Some (\"Rate Limit Exceeded\")"),
+        format!("rate_limit_wait_field : {p} :: Some (& [\"[]\" , \"retry_after\"])"),
+    ] {
+        assert!(out.contains(&fragment), "missing `{fragment}` in\n{out}");
+    }
+    // Without the keys, the spec says nothing about rate limits.
+    let input = parse_quote! {
+        #[paginate(style = "cursor", cursor_field = "next", cursor_param = "after")]
+        struct P { #[paginate(items)] d: Vec<u8>, next: Option<String> }
+    };
+    assert!(!expand_ok(&input).contains("rate_limit"));
+}
+
+#[test]
+fn rate_limit_standalone_keys() {
+    // rate_limit_status and rate_limit_match need nothing else.
+    let input = parse_quote! {
+        #[paginate(style = "link", rate_limit_status = 403, rate_limit_match = "Rate Limit Exceeded")]
+        struct P { #[paginate(items)] d: Vec<u8> }
+    };
+    expand_ok(&input);
+    let input = parse_quote! {
+        #[paginate(style = "link", rate_limit_match = "throttled", rate_limit_wait_field = "error.rate_reset")]
+        struct P { #[paginate(items)] d: Vec<u8> }
+    };
+    expand_ok(&input);
+}
+
+#[test]
+fn rate_limit_mistakes() {
+    let cases: &[(DeriveInput, &[&str])] = &[
+        (
+            parse_quote! {
+                #[paginate(style = "link", rate_limit_status = "abc")]
+                struct P { #[paginate(items)] d: Vec<u8> }
+            },
+            &["`abc` is not an HTTP status; write numbers from 100 to 599, like `rate_limit_status = 403` \
+               or `rate_limit_status = \"400, 403\"`"],
+        ),
+        (
+            parse_quote! {
+                #[paginate(style = "link", rate_limit_status = 99, rate_limit_match = "")]
+                #[paginate(rate_limit_reset_header = "X RateLimit Reset", rate_limit_wait_field = "")]
+                struct P { #[paginate(items)] d: Vec<u8> }
+            },
+            &[
+                "99 is not an HTTP status; statuses go from 100 to 599",
+                "empty `rate_limit_match`; write the text of an error body that means rate limited, \
+                 like `rate_limit_match = \"Rate Limit Exceeded\"`",
+                "`X RateLimit Reset` is not an HTTP header name: ' ' is not allowed in one; use letters, \
+                 digits and `-`, like `rate_limit_reset_header = \"X-RateLimit-Requests-Reset\"`",
+                "empty JSON path; name a key of the body, like `rate_limit_wait_field = \"error.rate_reset\"`",
+            ],
+        ),
+        (
+            parse_quote! {
+                #[paginate(style = "link", rate_limit_status = 429)]
+                struct P { #[paginate(items)] d: Vec<u8> }
+            },
+            &["429 is always a rate limit; remove it"],
+        ),
+        (
+            parse_quote! {
+                #[paginate(style = "link", rate_limit_status = "400, 429")]
+                struct P { #[paginate(items)] d: Vec<u8> }
+            },
+            &["429 is always a rate limit; remove it"],
+        ),
+        (
+            parse_quote! {
+                #[paginate(style = "link", rate_limit_status = "400,,403")]
+                struct P { #[paginate(items)] d: Vec<u8> }
+            },
+            &["`rate_limit_status` has an empty entry; separate statuses with single commas, \
+               like `rate_limit_status = \"400, 403\"`"],
+        ),
+        (
+            parse_quote! {
+                #[paginate(style = "link", rate_limit_status = " ")]
+                struct P { #[paginate(items)] d: Vec<u8> }
+            },
+            &["empty `rate_limit_status`; write the statuses that mean rate limited, like \
+               `rate_limit_status = 403` or `rate_limit_status = \"400, 403\"`"],
+        ),
+        (
+            parse_quote! {
+                #[paginate(style = "link", rate_limit_status = "403, 403")]
+                struct P { #[paginate(items)] d: Vec<u8> }
+            },
+            &["status 403 is listed twice; remove one"],
+        ),
+        (
+            parse_quote! {
+                #[paginate(style = "link", rate_limit_status = "600")]
+                struct P { #[paginate(items)] d: Vec<u8> }
+            },
+            &["600 is not an HTTP status; statuses go from 100 to 599"],
+        ),
+        (
+            parse_quote! {
+                #[paginate(style = "link", rate_limit_status = "99999999999999999999999")]
+                struct P { #[paginate(items)] d: Vec<u8> }
+            },
+            &["99999999999999999999999 is not an HTTP status; statuses go from 100 to 599"],
+        ),
+        (
+            parse_quote! {
+                #[paginate(style = "link", rate_limit_status = 4.03)]
+                struct P { #[paginate(items)] d: Vec<u8> }
+            },
+            &["`rate_limit_status` takes a status or a string of comma-separated statuses: \
+               `rate_limit_status = 403` or `rate_limit_status = \"400, 403\"`"],
+        ),
+        (
+            parse_quote! {
+                #[paginate(style = "link", rate_limit_status = 403, rate_limit_status = 400)]
+                struct P { #[paginate(items)] d: Vec<u8> }
+            },
+            &["duplicate key `rate_limit_status`; remove this one"],
+        ),
+        (
+            parse_quote! {
+                #[paginate(style = "link", rate_limit_error = "x", rate_limit_field = "errors..code")]
+                struct P { #[paginate(items)] d: Vec<u8> }
+            },
+            &["JSON path `errors..code` has an empty segment; separate keys with single dots, \
+               like `rate_limit_field = \"errors[].extensions.code\"`"],
+        ),
+        (
+            parse_quote! {
+                #[paginate(style = "link", rate_limit_error = "x", rate_limit_field = "errors[0].code")]
+                struct P { #[paginate(items)] d: Vec<u8> }
+            },
+            &["`errors[0]` in JSON path `errors[0].code` is not a key: `[]` (any element of an array) goes \
+               alone or at the end of a key, like `errors[].code`; indexes are not supported"],
+        ),
+        (
+            parse_quote! {
+                #[paginate(style = "link", rate_limit_wait_field = "a[]b")]
+                struct P { #[paginate(items)] d: Vec<u8> }
+            },
+            &["`a[]b` in JSON path `a[]b` is not a key: `[]` (any element of an array) goes \
+               alone or at the end of a key, like `errors[].code`; indexes are not supported"],
+        ),
+        (
+            parse_quote! {
+                #[paginate(style = "link", rate_limit_wait_field = "retry_after[][]")]
+                struct P { #[paginate(items)] d: Vec<u8> }
+            },
+            &[
+                "`retry_after[][]` in JSON path `retry_after[][]` is not a key: `[]` (any element of an array) \
+               goes alone or at the end of a key, like `errors[].code`; indexes are not supported",
+            ],
+        ),
+    ];
+    for (input, expected) in cases {
+        assert_eq!(errors(input), *expected);
+    }
+}
+
+#[test]
+fn rate_limit_cross_rules() {
+    let cases: &[(DeriveInput, &[&str])] = &[
+        (
+            parse_quote! {
+                #[paginate(style = "link", rate_limit_status = 400, rate_limit_field = "__type")]
+                struct P { #[paginate(items)] d: Vec<u8> }
+            },
+            &["`rate_limit_field` reads a value from an error body, but no value is said to mean rate \
+               limited: add `rate_limit_error = \"...\"` with the values that mean rate limited, like \
+               `rate_limit_error = \"RATELIMITED\"` (several: comma-separated)"],
+        ),
+        (
+            parse_quote! {
+                #[paginate(style = "link", rate_limit_error = "ratelimited")]
+                struct P { #[paginate(items)] d: Vec<u8> }
+            },
+            &["`rate_limit_error` lists the API errors that mean rate limited, but nothing reads an API \
+               error: add `api_error = \"error\"` (the field of the response holding the API's error) or \
+               `rate_limit_field = \"errors[].extensions.code\"` (a path in an error body)"],
+        ),
+        // Syntax errors first: no cross-rule error on top of a bad path.
+        (
+            parse_quote! {
+                #[paginate(style = "link", rate_limit_field = "")]
+                struct P { #[paginate(items)] d: Vec<u8> }
+            },
+            &[
+                "empty JSON path; name a key of the body, like `rate_limit_field = \"errors[].extensions.code\"`",
+            ],
+        ),
+    ];
+    for (input, expected) in cases {
+        assert_eq!(errors(input), *expected);
+    }
+    for input in [
+        parse_quote! {
+            #[paginate(style = "link", api_error = "error", rate_limit_error = "ratelimited")]
+            struct P { #[paginate(items)] d: Vec<u8>, error: Option<String> }
+        },
+        parse_quote! {
+            #[paginate(style = "link", rate_limit_field = "__type", rate_limit_error = "Throttling")]
+            struct P { #[paginate(items)] d: Vec<u8> }
+        },
+    ] {
+        expand_ok(&input);
     }
 }
