@@ -877,7 +877,7 @@ fn literal(cx: &Ctxt, meta: &ParseNestedMeta, key: Key, what: &str) -> syn::Resu
 }
 
 /// Skips the rest of a `key ...` entry, up to the next top-level comma.
-fn skip_value(input: ParseStream) -> syn::Result<()> {
+pub fn skip_value(input: ParseStream) -> syn::Result<()> {
     input.step(|cursor| {
         let mut rest = *cursor;
         while let Some((token, next)) = rest.token_tree() {

@@ -283,6 +283,16 @@ fn spec(input: &Input, private: &TokenStream) -> TokenStream {
             fields.push(quote!(#name: #private::Some(&[#(#segments),*])));
         }
     }
+    // Where the runtime finds the API's error and the items in raw JSON.
+    let wire_paths = [
+        (quote!(api_error_path), a.api_error.value().and_then(|path| input.wire_path(path))),
+        (quote!(items_path), input.items_wire_path()),
+    ];
+    for (name, path) in wire_paths {
+        if let Some(segments) = path {
+            fields.push(quote!(#name: #private::Some(&[#(#segments),*])));
+        }
+    }
     quote! {
         #private::Spec {
             #(#fields,)*

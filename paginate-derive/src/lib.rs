@@ -4,7 +4,8 @@
 //! [`Paginated`](derive@Paginated).
 //!
 //! The derive runs in stages, one module each: `attr` parses every
-//! `#[paginate(...)]` key on its own, `ast` reads the struct's shape, `check`
+//! `#[paginate(...)]` key on its own, `ast` reads the struct's shape (and,
+//! through `wire`, the names `#[serde(...)]` gives its fields), `check`
 //! applies the rules that involve several keys, and `expand` writes the impl —
 //! or, when anything was reported, `compile_error!`s and a stub impl so that
 //! code using the type reports nothing more.
@@ -19,6 +20,7 @@ mod fuzz;
 mod symbol;
 #[cfg(test)]
 mod tests;
+mod wire;
 
 use proc_macro::TokenStream;
 use syn::{DeriveInput, parse_macro_input};

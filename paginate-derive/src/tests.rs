@@ -62,6 +62,7 @@ fn intercom_contacts() {
                     page_size: #p::Some(#p::Target::Body(&["pagination", "per_page"])),
                     default_page_size: #p::Some(50u64),
                     max_page_size: #p::Some(150u64),
+                    items_path: #p::Some(&["data"]),
                     ..#p::Spec::DEFAULT
                 };
                 fn signals(&self) -> #p::Signals {
@@ -116,6 +117,7 @@ fn offset_style_always_stops_on_empty_pages() {
                     offset: #p::Some(#p::Target::Body(&["paging", "skip"])),
                     max_offset: #p::Some(10000u64),
                     stop_on_empty_page: true,
+                    items_path: #p::Some(&["data"]),
                     ..#p::Spec::DEFAULT
                 };
                 fn signals(&self) -> #p::Signals {
@@ -310,6 +312,7 @@ fn link_header() {
                     page_size: #p::Some(#p::Target::Query("per_page")),
                     default_page_size: #p::Some(100u64),
                     max_page_size: #p::Some(100u64),
+                    items_path: #p::Some(&["issues"]),
                     ..#p::Spec::DEFAULT
                 };
                 fn signals(&self) -> #p::Signals {
@@ -352,6 +355,7 @@ fn graph_next_url() {
                     style: #p::Style::Link,
                     stop_on_empty_page: true,
                     next_url_field: true,
+                    items_path: #p::Some(&["value"]),
                     ..#p::Spec::DEFAULT
                 };
                 fn signals(&self) -> #p::Signals {
@@ -402,6 +406,7 @@ fn stripe_cursor_item_field() {
                     cursor: #p::Some(#p::Target::Query("starting_after")),
                     page_size: #p::Some(#p::Target::Query("limit")),
                     max_page_size: #p::Some(100u64),
+                    items_path: #p::Some(&["data"]),
                     ..#p::Spec::DEFAULT
                 };
                 fn signals(&self) -> #p::Signals {
@@ -459,6 +464,7 @@ fn header_cursor() {
                     default_page_size: #p::Some(20u64),
                     cursor_header: #p::Some("X-Next-Cursor"),
                     first_cursor: #p::Some(""),
+                    items_path: #p::Some(&["events"]),
                     ..#p::Spec::DEFAULT
                 };
                 fn signals(&self) -> #p::Signals {
@@ -903,5 +909,145 @@ fn rate_limit_cross_rules() {
         },
     ] {
         expand_ok(&input);
+    }
+}
+
+#[test]
+fn wire_paths_follow_serde_names() {
+    let p = quote!(::paginated::__private).to_string();
+    let spec_path = |input: &DeriveInput, name: &str| -> Option<String> {
+        let out = expand_ok(input);
+        let start = out.find(&format!("{name} : {p} :: Some (& ["))?;
+        let rest = &out[start..];
+        let list = &rest[rest.find('[').expect("a list") + 1..rest.find(']').expect("a list")];
+        Some(list.replace(" , ", ","))
+    };
+    let cases: [(DeriveInput, Option<&str>, Option<&str>); 8] = [
+        // No serde attributes: the Rust names.
+        (
+            parse_quote! {
+                #[paginate(style = "link", api_error = "errors")]
+                struct P { #[paginate(items)] data: Vec<u8>, errors: Option<Vec<E>> }
+            },
+            Some(r#""errors""#),
+            Some(r#""data""#),
+        ),
+        // A field rename wins over rename_all; later segments stay as written.
+        (
+            parse_quote! {
+                #[derive(Deserialize)]
+                #[serde(rename_all = "camelCase", deny_unknown_fields)]
+                #[paginate(style = "link", api_error = "error_info.error_message")]
+                #[paginate(items = "result_set.all_items", item_type = "u8")]
+                struct P {
+                    #[serde(rename = "@error")]
+                    error_info: Info,
+                    #[serde(default)]
+                    result_set: Set,
+                }
+            },
+            Some(r#""@error","error_message""#),
+            Some(r#""resultSet","all_items""#),
+        ),
+        (
+            parse_quote! {
+                #[serde(rename_all(serialize = "camelCase", deserialize = "PascalCase"))]
+                #[paginate(style = "link", api_error = "api_error")]
+                struct P {
+                    #[serde(rename(serialize = "x", deserialize = "Records"), default)]
+                    #[paginate(items)]
+                    records: Vec<u8>,
+                    #[serde(rename(serialize = "ignored"))]
+                    api_error: Option<String>,
+                }
+            },
+            Some(r#""ApiError""#),
+            Some(r#""Records""#),
+        ),
+        (
+            parse_quote! {
+                #[serde(rename_all = "SCREAMING_SNAKE_CASE")]
+                #[paginate(style = "link", api_error = "r#type")]
+                struct P { #[paginate(items)] r#items_list: Vec<u8>, r#type: Option<String> }
+            },
+            Some(r#""TYPE""#),
+            Some(r#""ITEMS_LIST""#),
+        ),
+        (
+            parse_quote! {
+                #[serde(rename_all = "kebab-case")]
+                #[paginate(style = "link")]
+                struct P { #[paginate(items)] all_the_items: Vec<u8> }
+            },
+            None,
+            Some(r#""all-the-items""#),
+        ),
+        // Flattened: the keys are the struct's own, there is no path to give.
+        (
+            parse_quote! {
+                #[paginate(style = "link", api_error = "meta.error")]
+                struct P { #[paginate(items)] data: Vec<u8>, #[serde(flatten)] meta: Meta }
+            },
+            None,
+            Some(r#""data""#),
+        ),
+        // Transparent: the struct is its field.
+        (
+            parse_quote! {
+                #[serde(transparent)]
+                #[paginate(style = "link")]
+                struct P { #[paginate(items)] data: Vec<u8> }
+            },
+            None,
+            None,
+        ),
+        // An unknown case or a malformed `#[serde]` leaves the names alone (serde reports it).
+        (
+            parse_quote! {
+                #[serde(rename_all = "Train-Case", what(ever = "x"))]
+                #[serde(rename_all)]
+                #[paginate(style = "link", api_error = "the_error")]
+                struct P { #[serde(rename = 5)] #[paginate(items)] the_data: Vec<u8>, the_error: String }
+            },
+            Some(r#""the_error""#),
+            Some(r#""the_data""#),
+        ),
+    ];
+    for (input, api_error, items) in cases {
+        assert_eq!(spec_path(&input, "api_error_path").as_deref(), api_error);
+        assert_eq!(spec_path(&input, "items_path").as_deref(), items);
+    }
+}
+
+#[test]
+fn rename_rules() {
+    use crate::wire::RenameRule::{
+        Camel, Kebab, Lower, Pascal, ScreamingKebab, ScreamingSnake, Snake, Upper,
+    };
+    // serde_derive's own table (`internals/case.rs`).
+    for (original, lower, upper, pascal, camel, snake, screaming, kebab, screaming_kebab) in [
+        ("outcome", "outcome", "OUTCOME", "Outcome", "outcome", "outcome", "OUTCOME", "outcome", "OUTCOME"),
+        (
+            "very_tasty",
+            "very_tasty",
+            "VERY_TASTY",
+            "VeryTasty",
+            "veryTasty",
+            "very_tasty",
+            "VERY_TASTY",
+            "very-tasty",
+            "VERY-TASTY",
+        ),
+        ("a", "a", "A", "A", "a", "a", "A", "a", "A"),
+        ("z42", "z42", "Z42", "Z42", "z42", "z42", "Z42", "z42", "Z42"),
+    ] {
+        assert_eq!(Lower.apply_to_field(original), lower);
+        assert_eq!(Upper.apply_to_field(original), upper);
+        assert_eq!(Pascal.apply_to_field(original), pascal);
+        assert_eq!(Camel.apply_to_field(original), camel);
+        assert_eq!(Snake.apply_to_field(original), snake);
+        assert_eq!(ScreamingSnake.apply_to_field(original), screaming);
+        assert_eq!(Kebab.apply_to_field(original), kebab);
+        assert_eq!(ScreamingKebab.apply_to_field(original), screaming_kebab);
     }
 }
