@@ -44,6 +44,7 @@ fn intercom_contacts_spec() {
             page_size: Some(Target::Query("per_page")),
             default_page_size: Some(50),
             max_page_size: Some(150),
+            items_path: Some(&["data"]),
             ..Spec::DEFAULT
         }
     );
@@ -122,6 +123,7 @@ fn intercom_search_body_targets() {
             page_size: Some(Target::Body(&["pagination", "per_page"])),
             default_page_size: Some(25),
             stop_on_empty_page: true,
+            items_path: Some(&["data"]),
             ..Spec::DEFAULT
         }
     );
@@ -273,6 +275,7 @@ fn offset_and_page_specs() {
             max_offset: Some(10000),
             stop_on_short_page: true,
             stop_on_empty_page: true,
+            items_path: Some(&["data"]),
             ..Spec::DEFAULT
         }
     );
@@ -286,6 +289,7 @@ fn offset_and_page_specs() {
             default_page_size: Some(10),
             max_offset: Some(1000),
             stop_on_empty_page: true,
+            items_path: Some(&["results"]),
             ..Spec::DEFAULT
         }
     );
@@ -395,6 +399,7 @@ fn next_url_field() {
             page_size: Some(Target::Query("$top")),
             default_page_size: Some(100),
             next_url_field: true,
+            items_path: Some(&["value"]),
             ..Spec::DEFAULT
         }
     );
@@ -424,6 +429,7 @@ fn link_header_style() {
             style: Style::Link,
             page_size: Some(Target::Header("X-Per-Page")),
             default_page_size: Some(30),
+            items_path: Some(&["issues"]),
             ..Spec::DEFAULT
         }
     );
@@ -519,6 +525,7 @@ fn header_targets_encoded_and_first_cursor() {
             cursor_header: Some("X-Next-Cursor"),
             first_cursor: Some(""),
             stop_on_empty_page: true,
+            items_path: Some(&["data"]),
             ..Spec::DEFAULT
         }
     );
@@ -532,6 +539,7 @@ fn header_targets_encoded_and_first_cursor() {
             cursor: Some(Target::Query("cursorMark")),
             cursor_encoded: true,
             first_cursor: Some("*"),
+            items_path: Some(&["docs"]),
             ..Spec::DEFAULT
         }
     );

@@ -122,7 +122,26 @@ pub struct Spec {
     pub keep_params: &'static [&'static str],
     /// API error values that mean "rate limited" (`rate_limit_error =
     /// "ratelimited"`): such an error in a 200 body is retried like a 429.
+    /// With `rate_limit_field`, they are also compared with the value at that path.
     pub rate_limit_errors: &'static [&'static str],
+    /// Statuses besides 429 that mean "rate limited" (`rate_limit_status = "403"` or `"400, 403"`).
+    /// With `rate_limit_match` or `rate_limit_field` declared, the status counts only when that body condition holds too.
+    pub rate_limit_statuses: &'static [u16],
+    /// Text whose presence in an error body (case-insensitive) means "rate limited" (`rate_limit_match = "Rate Limit Exceeded"`, Canvas).
+    pub rate_limit_match: Option<&'static str>,
+    /// A JSON path into an error body (any status, 2xx included when the page does not decode) whose value, compared with `rate_limit_errors`, means "rate limited"
+    /// (`rate_limit_field = "__type"` for AWS, `"errors[].extensions.code"` for Linear GraphQL). Segments split on '.', and a segment `[]` means "any element of an array": "errors[].extensions.code" -> &["errors", "[]", "extensions", "code"].
+    pub rate_limit_field: Option<&'static [&'static str]>,
+    /// A response header holding when the limit resets, besides the common ones read by default (`rate_limit_reset_header = "x-ratelimit-requests-reset"`). Lower-cased at compile time.
+    pub rate_limit_reset_header: Option<&'static str>,
+    /// A response header holding how many requests remain, besides the common ones (`rate_limit_remaining_header = "x-ratelimit-requests-remaining"`). Lower-cased.
+    pub rate_limit_remaining_header: Option<&'static str>,
+    /// A JSON path into a rate-limited response's body holding the wait in seconds (`rate_limit_wait_field = "rate_reset"`, Close; `"error.retry_after"`). Same path syntax.
+    pub rate_limit_wait_field: Option<&'static [&'static str]>,
+    /// The serde (wire) path of the `api_error` field, so the runtime can read the API's error from the raw JSON when the page does not decode (GraphQL `{"data":null,"errors":[..]}`). `None` without `api_error`.
+    pub api_error_path: Option<&'static [&'static str]>,
+    /// The serde (wire) path of the items array (`#[paginate(items)]` field, or `items = "data.items"`), so the runtime can compare two pages' items without the envelope.
+    pub items_path: Option<&'static [&'static str]>,
     /// Custom style: builds the next request from the user's first request and
     /// the state the previous page handed over (`next_request = "path::to::fn"`).
     pub next_request: Option<NextRequest>,
@@ -178,6 +197,14 @@ impl Spec {
         page_size_format: None,
         keep_params: &[],
         rate_limit_errors: &[],
+        rate_limit_statuses: &[],
+        rate_limit_match: None,
+        rate_limit_field: None,
+        rate_limit_reset_header: None,
+        rate_limit_remaining_header: None,
+        rate_limit_wait_field: None,
+        api_error_path: None,
+        items_path: None,
         next_request: None,
         slice_by: false,
         slice_target: None,

@@ -3,16 +3,20 @@
 
 use proc_macro2::TokenStream;
 use quote::quote;
+use syn::ext::IdentExt;
 use syn::{Data, DeriveInput, Fields, GenericArgument, Generics, Ident, PathArguments, Type};
 
 use crate::attr::{self, FieldPath};
 use crate::ctxt::Ctxt;
+use crate::wire;
 
 /// A struct deriving `Paginated`.
 pub struct Input<'a> {
     pub ident: &'a Ident,
     pub generics: &'a Generics,
     pub attrs: attr::Container,
+    /// What `#[serde(...)]` says about the fields' names.
+    pub serde: wire::Container,
     /// The named fields; empty when the input is not a struct with named
     /// fields (already reported).
     pub fields: Vec<Field<'a>>,
@@ -23,6 +27,7 @@ pub struct Field<'a> {
     pub ident: &'a Ident,
     pub ty: &'a Type,
     pub attrs: attr::FieldAttrs,
+    pub serde: wire::Field,
 }
 
 /// Where the items of a page are.
@@ -47,6 +52,7 @@ impl<'a> Input<'a> {
                         ident: field.ident.as_ref().expect("named field"),
                         ty: &field.ty,
                         attrs: attr::FieldAttrs::from_attrs(cx, &field.attrs),
+                        serde: wire::Field::from_attrs(&field.attrs),
                     })
                     .collect(),
                 Fields::Unnamed(_) => {
@@ -83,7 +89,13 @@ impl<'a> Input<'a> {
                 Vec::new()
             }
         };
-        Input { ident, generics: &node.generics, attrs, fields }
+        Input {
+            ident,
+            generics: &node.generics,
+            attrs,
+            serde: wire::Container::from_attrs(&node.attrs),
+            fields,
+        }
     }
 
     /// The fields marked `#[paginate(items)]`.
@@ -100,6 +112,32 @@ impl<'a> Input<'a> {
             }
             (None, None, Some(path), Some(elem)) => Some(Items::Path { path, elem }),
             _ => None,
+        }
+    }
+
+    /// The serde (wire) path of a field path of this struct: the first field
+    /// under the name serde reads it by, the rest as written (the derive cannot
+    /// see the `#[serde]` attributes of nested structs). `None` when the first
+    /// field has no key of its own (`#[serde(transparent)]`, `#[serde(flatten)]`).
+    pub fn wire_path(&self, path: &FieldPath) -> Option<Vec<String>> {
+        let (first, rest) = path.segments.split_first()?;
+        let first = match self.fields.iter().find(|field| field.ident == first) {
+            Some(field) => wire::field_name(&self.serde, field.ident, &field.serde)?,
+            // Not a field: rustc reports that under the string.
+            None if self.serde.transparent => return None,
+            None => first.unraw().to_string(),
+        };
+        Some(std::iter::once(first).chain(rest.iter().map(|segment| segment.unraw().to_string())).collect())
+    }
+
+    /// Where the items are in the raw JSON of a page (see [`Input::wire_path`]).
+    pub fn items_wire_path(&self) -> Option<Vec<String>> {
+        match self.items()? {
+            Items::Field { ident, .. } => {
+                let field = self.fields.iter().find(|field| field.ident == ident)?;
+                wire::field_name(&self.serde, ident, &field.serde).map(|name| vec![name])
+            }
+            Items::Path { path, .. } => self.wire_path(path),
         }
     }
 

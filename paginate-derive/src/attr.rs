@@ -111,6 +111,20 @@ pub struct BodyPath {
     pub segments: Vec<String>,
 }
 
+/// A path of JSON keys in a response body (`"errors[].extensions.code"`), read
+/// from the raw JSON: a `[]` segment stands for any element of an array.
+pub struct JsonPath {
+    pub lit: LitStr,
+    /// The keys, with `"[]"` as a segment of its own (`errors[]` is `"errors", "[]"`).
+    pub segments: Vec<String>,
+}
+
+/// `rate_limit_status = 403` or `= "400, 403"`: the literal and the statuses.
+pub struct StatusList {
+    pub lit: Lit,
+    pub statuses: Vec<u16>,
+}
+
 /// An integer literal and its value.
 pub struct IntValue {
     pub lit: LitInt,
@@ -150,6 +164,12 @@ pub struct Container {
     pub dedup_by: Attr<FieldPath>,
     pub api_error: Attr<FieldPath>,
     pub rate_limit_error: Attr<LitStr>,
+    pub rate_limit_status: Attr<StatusList>,
+    pub rate_limit_match: Attr<LitStr>,
+    pub rate_limit_field: Attr<JsonPath>,
+    pub rate_limit_reset_header: Attr<LitStr>,
+    pub rate_limit_remaining_header: Attr<LitStr>,
+    pub rate_limit_wait_field: Attr<JsonPath>,
     pub cursor_form: Attr<LitStr>,
     pub page_size_form: Attr<LitStr>,
     pub page_size_format: Attr<LitStr>,
@@ -202,6 +222,12 @@ impl Container {
             dedup_by: Attr::none(DEDUP_BY),
             api_error: Attr::none(API_ERROR),
             rate_limit_error: Attr::none(RATE_LIMIT_ERROR),
+            rate_limit_status: Attr::none(RATE_LIMIT_STATUS),
+            rate_limit_match: Attr::none(RATE_LIMIT_MATCH),
+            rate_limit_field: Attr::none(RATE_LIMIT_FIELD),
+            rate_limit_reset_header: Attr::none(RATE_LIMIT_RESET_HEADER),
+            rate_limit_remaining_header: Attr::none(RATE_LIMIT_REMAINING_HEADER),
+            rate_limit_wait_field: Attr::none(RATE_LIMIT_WAIT_FIELD),
             cursor_form: Attr::none(CURSOR_FORM),
             page_size_form: Attr::none(PAGE_SIZE_FORM),
             page_size_format: Attr::none(PAGE_SIZE_FORMAT),
@@ -354,6 +380,36 @@ impl Container {
             if let Some(lit) = string(cx, meta, RATE_LIMIT_ERROR)? {
                 self.rate_limit_error.set(cx, at, lit);
             }
+        } else if *path == RATE_LIMIT_STATUS {
+            // #[paginate(rate_limit_status = 403)] or #[paginate(rate_limit_status = "400, 403")]
+            status_key(cx, meta, at, &mut self.rate_limit_status)?;
+        } else if *path == RATE_LIMIT_MATCH {
+            // #[paginate(rate_limit_match = "Rate Limit Exceeded")]
+            if let Some(lit) = string(cx, meta, RATE_LIMIT_MATCH)? {
+                if lit.value().trim().is_empty() {
+                    cx.error_spanned_by(
+                        &lit,
+                        format!(
+                            "empty `rate_limit_match`; write the text of an error body that means rate limited, like `{}`",
+                            RATE_LIMIT_MATCH.example
+                        ),
+                    );
+                } else {
+                    self.rate_limit_match.set(cx, at, lit);
+                }
+            }
+        } else if *path == RATE_LIMIT_FIELD {
+            // #[paginate(rate_limit_field = "errors[].extensions.code")]
+            json_path_key(cx, meta, at, &mut self.rate_limit_field)?;
+        } else if *path == RATE_LIMIT_RESET_HEADER {
+            // #[paginate(rate_limit_reset_header = "X-RateLimit-Requests-Reset")]
+            header_key(cx, meta, at, &mut self.rate_limit_reset_header)?;
+        } else if *path == RATE_LIMIT_REMAINING_HEADER {
+            // #[paginate(rate_limit_remaining_header = "X-RateLimit-Requests-Remaining")]
+            header_key(cx, meta, at, &mut self.rate_limit_remaining_header)?;
+        } else if *path == RATE_LIMIT_WAIT_FIELD {
+            // #[paginate(rate_limit_wait_field = "error.rate_reset")]
+            json_path_key(cx, meta, at, &mut self.rate_limit_wait_field)?;
         } else if *path == CURSOR_FORM {
             // #[paginate(cursor_form = "cursor")]
             query_key(cx, meta, at, &mut self.cursor_form)?;
@@ -461,6 +517,12 @@ impl Container {
             self.dedup_by.declared(),
             self.api_error.declared(),
             self.rate_limit_error.declared(),
+            self.rate_limit_status.declared(),
+            self.rate_limit_match.declared(),
+            self.rate_limit_field.declared(),
+            self.rate_limit_reset_header.declared(),
+            self.rate_limit_remaining_header.declared(),
+            self.rate_limit_wait_field.declared(),
             self.cursor_form.declared(),
             self.page_size_form.declared(),
             self.page_size_format.declared(),
@@ -626,6 +688,121 @@ fn body_key(cx: &Ctxt, meta: &ParseNestedMeta, at: Position, slot: &mut Attr<Bod
     Ok(())
 }
 
+// `key = "a[].b"`: a path of JSON keys in a response body.
+fn json_path_key(
+    cx: &Ctxt,
+    meta: &ParseNestedMeta,
+    at: Position,
+    slot: &mut Attr<JsonPath>,
+) -> syn::Result<()> {
+    if let Some(lit) = string(cx, meta, slot.key)?
+        && let Some(path) = parse_json_path(cx, lit, slot.key)
+    {
+        slot.set(cx, at, path);
+    }
+    Ok(())
+}
+
+/// `"errors[].extensions.code"` into `["errors", "[]", "extensions", "code"]`.
+fn parse_json_path(cx: &Ctxt, lit: LitStr, key: Key) -> Option<JsonPath> {
+    let value = lit.value();
+    if value.is_empty() {
+        cx.error_spanned_by(&lit, format!("empty JSON path; name a key of the body, like `{}`", key.example));
+        return None;
+    }
+    let mut segments = Vec::new();
+    for segment in value.split('.') {
+        if segment.is_empty() {
+            cx.error_spanned_by(
+                &lit,
+                format!(
+                    "JSON path `{value}` has an empty segment; separate keys with single dots, like `{}`",
+                    key.example
+                ),
+            );
+            return None;
+        }
+        let (name, any) = segment.strip_suffix("[]").map_or((segment, false), |name| (name, true));
+        if name.contains(['[', ']']) {
+            cx.error_spanned_by(
+                &lit,
+                format!(
+                    "`{segment}` in JSON path `{value}` is not a key: `[]` (any element of an array) goes \
+                     alone or at the end of a key, like `errors[].code`; indexes are not supported"
+                ),
+            );
+            return None;
+        }
+        if !name.is_empty() {
+            segments.push(name.to_owned());
+        }
+        if any {
+            segments.push("[]".to_owned());
+        }
+    }
+    Some(JsonPath { lit, segments })
+}
+
+// `key = 403` or `key = "400, 403"`: HTTP statuses besides 429 that mean "rate limited".
+fn status_key(
+    cx: &Ctxt,
+    meta: &ParseNestedMeta,
+    at: Position,
+    slot: &mut Attr<StatusList>,
+) -> syn::Result<()> {
+    let key = slot.key;
+    let Some(lit) = literal(cx, meta, key, "a status or a string of statuses")? else { return Ok(()) };
+    let written: Vec<String> = match &lit {
+        Lit::Int(int) => vec![int.base10_digits().to_owned()],
+        Lit::Str(list) => list.value().split(',').map(|status| status.trim().to_owned()).collect(),
+        _ => {
+            cx.error_spanned_by(
+                &lit,
+                format!("`{key}` takes a status or a string of comma-separated statuses: `{}` or `{key} = \"400, 403\"`", key.example),
+            );
+            return Ok(());
+        }
+    };
+    let mut statuses = Vec::new();
+    for status in &written {
+        let problem = if status.is_empty() {
+            Some(if written.len() == 1 {
+                format!(
+                    "empty `{key}`; write the statuses that mean rate limited, like `{}` or `{key} = \"400, 403\"`",
+                    key.example
+                )
+            } else {
+                format!(
+                    "`{key}` has an empty entry; separate statuses with single commas, like `{key} = \"400, 403\"`"
+                )
+            })
+        } else {
+            match status.parse::<u16>() {
+                Ok(429) => Some("429 is always a rate limit; remove it".to_owned()),
+                Ok(n) if statuses.contains(&n) => Some(format!("status {n} is listed twice; remove one")),
+                Ok(n @ 100..=599) => {
+                    statuses.push(n);
+                    None
+                }
+                Ok(_) => Some(format!("{status} is not an HTTP status; statuses go from 100 to 599")),
+                Err(_) if status.bytes().all(|b| b.is_ascii_digit()) => {
+                    Some(format!("{status} is not an HTTP status; statuses go from 100 to 599"))
+                }
+                Err(_) => Some(format!(
+                    "`{status}` is not an HTTP status; write numbers from 100 to 599, like `{}` or `{key} = \"400, 403\"`",
+                    key.example
+                )),
+            }
+        };
+        if let Some(message) = problem {
+            cx.error_spanned_by(&lit, message);
+            return Ok(());
+        }
+    }
+    slot.set(cx, at, StatusList { lit, statuses });
+    Ok(())
+}
+
 // `key = N`, with a key-specific range check.
 fn int_key(
     cx: &Ctxt,
@@ -700,7 +877,7 @@ fn literal(cx: &Ctxt, meta: &ParseNestedMeta, key: Key, what: &str) -> syn::Resu
 }
 
 /// Skips the rest of a `key ...` entry, up to the next top-level comma.
-fn skip_value(input: ParseStream) -> syn::Result<()> {
+pub fn skip_value(input: ParseStream) -> syn::Result<()> {
     input.step(|cursor| {
         let mut rest = *cursor;
         while let Some((token, next)) = rest.token_tree() {

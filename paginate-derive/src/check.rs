@@ -11,6 +11,7 @@ use crate::symbol::{self, Key, Scope};
 pub fn check(cx: &Ctxt, input: &Input) {
     items(cx, input);
     page_size(cx, input);
+    rate_limit_values(cx, input);
     let Some(style) = style_declared(cx, input) else { return };
     // A key of another style usually means the wrong style or the wrong key;
     // "add cursor_param" on top of "offset_param is not for cursors" would be noise.
@@ -45,6 +46,31 @@ fn slicing(cx: &Ctxt, input: &Input) {
     }
     if let [Some(_), Some(second)] = targets {
         cx.error_at(second.span, "`slice_param` and `slice_body` cannot both be given; keep one");
+    }
+}
+
+// rate_limit_error compares the API's error (api_error) or the value at
+// rate_limit_field with its values; rate_limit_field needs values to compare with.
+// rate_limit_status and rate_limit_match stand alone.
+fn rate_limit_values(cx: &Ctxt, input: &Input) {
+    let a = &input.attrs;
+    match (a.rate_limit_error.declared(), a.rate_limit_field.declared()) {
+        (Some(values), None) if a.api_error.get().is_none() => cx.error_at(
+            values.span,
+            format!(
+                "`rate_limit_error` lists the API errors that mean rate limited, but nothing reads an API error: \
+                 add `{}` (the field of the response holding the API's error) or `{}` (a path in an error body)",
+                symbol::API_ERROR.example,
+                symbol::RATE_LIMIT_FIELD.example
+            ),
+        ),
+        (None, Some(field)) => cx.error_at(
+            field.span,
+            "`rate_limit_field` reads a value from an error body, but no value is said to mean rate limited: \
+             add `rate_limit_error = \"...\"` with the values that mean rate limited, \
+             like `rate_limit_error = \"RATELIMITED\"` (several: comma-separated)",
+        ),
+        _ => {}
     }
 }
 

@@ -253,6 +253,46 @@ fn spec(input: &Input, private: &TokenStream) -> TokenStream {
     if let Some(t) = target(private, a.slice_param.value(), a.slice_body.value(), None) {
         fields.push(quote!(slice_target: #t));
     }
+    if let Some(list) = a.rate_limit_status.value() {
+        let statuses = list.statuses.iter().map(|&status| {
+            let mut status = Literal::u16_suffixed(status);
+            status.set_span(list.lit.span());
+            status
+        });
+        fields.push(quote!(rate_limit_statuses: &[#(#statuses),*]));
+    }
+    if let Some(text) = a.rate_limit_match.value() {
+        fields.push(quote!(rate_limit_match: #private::Some(#text)));
+    }
+    // Header names are compared lower-cased, as the `http` crate stores them.
+    for (name, header) in [
+        (quote!(rate_limit_reset_header), &a.rate_limit_reset_header),
+        (quote!(rate_limit_remaining_header), &a.rate_limit_remaining_header),
+    ] {
+        if let Some(lit) = header.value() {
+            let lower = syn::LitStr::new(&lit.value().to_ascii_lowercase(), lit.span());
+            fields.push(quote!(#name: #private::Some(#lower)));
+        }
+    }
+    for (name, path) in [
+        (quote!(rate_limit_field), &a.rate_limit_field),
+        (quote!(rate_limit_wait_field), &a.rate_limit_wait_field),
+    ] {
+        if let Some(path) = path.value() {
+            let segments = path.segments.iter().map(|segment| syn::LitStr::new(segment, path.lit.span()));
+            fields.push(quote!(#name: #private::Some(&[#(#segments),*])));
+        }
+    }
+    // Where the runtime finds the API's error and the items in raw JSON.
+    let wire_paths = [
+        (quote!(api_error_path), a.api_error.value().and_then(|path| input.wire_path(path))),
+        (quote!(items_path), input.items_wire_path()),
+    ];
+    for (name, path) in wire_paths {
+        if let Some(segments) = path {
+            fields.push(quote!(#name: #private::Some(&[#(#segments),*])));
+        }
+    }
     quote! {
         #private::Spec {
             #(#fields,)*

@@ -4,7 +4,8 @@
 //! [`Paginated`](derive@Paginated).
 //!
 //! The derive runs in stages, one module each: `attr` parses every
-//! `#[paginate(...)]` key on its own, `ast` reads the struct's shape, `check`
+//! `#[paginate(...)]` key on its own, `ast` reads the struct's shape (and,
+//! through `wire`, the names `#[serde(...)]` gives its fields), `check`
 //! applies the rules that involve several keys, and `expand` writes the impl —
 //! or, when anything was reported, `compile_error!`s and a stub impl so that
 //! code using the type reports nothing more.
@@ -19,6 +20,7 @@ mod fuzz;
 mod symbol;
 #[cfg(test)]
 mod tests;
+mod wire;
 
 use proc_macro::TokenStream;
 use syn::{DeriveInput, parse_macro_input};
@@ -196,6 +198,17 @@ use syn::{DeriveInput, parse_macro_input};
 /// An `items` path is read with plain field accesses: every segment must be a
 /// struct (or `Box`), not an `Option`; the last one is the `Vec<Record>`.
 ///
+/// The runtime also finds the items, and the `api_error` field, in the raw
+/// JSON of a page (to compare two pages' items, or to read an error from a page
+/// that does not decode), by their serde names: a field's name, or its
+/// `#[serde(rename = "...")]` (the `deserialize` one), or the struct's
+/// `#[serde(rename_all = "...")]` applied to it. Only the first segment of a
+/// path is a field of the deriving struct, whose `#[serde]` attributes the
+/// derive can see; later segments (`records` in `items = "data.records"`)
+/// are taken as written, so give them the name the JSON uses. A
+/// `#[serde(flatten)]` field, or a `#[serde(transparent)]` struct, has no path
+/// and is not looked up in the raw JSON.
+///
 /// # Field paths
 ///
 /// `cursor_field`, `next_url`, `has_more`, `is_last`, `total`, `total_pages`
@@ -220,8 +233,14 @@ use syn::{DeriveInput, parse_macro_input};
 /// | Key | Meaning |
 /// |---|---|
 /// | `crate = "path"` | The path of the `paginated` crate, if it is not `::paginated` (re-exported or renamed). |
-/// | `api_error = "a.b"` | The field where the API reports an error in a 200 body (Slack `error`, GraphQL `errors`): a string, JSON value or list; any value fails the page with `ErrorKind::Api` and the message. |
-/// | `rate_limit_error = "ratelimited"` | API error values (comma-separated) that mean "rate limited": retried like a 429, honouring `Retry-After`. |
+/// | `api_error = "a.b"` | The field where the API reports an error in a 200 body (Slack `error`, GraphQL `errors`): a string, JSON value or list; any value fails the page with `ErrorKind::Api` and the message. The runtime also looks for it in the raw JSON of a page that does not decode (GraphQL `{"data": null, "errors": [...]}`), under its serde name (see below). |
+/// | `rate_limit_error = "ratelimited"` | API error values (comma-separated) that mean "rate limited": retried like a 429, honouring `Retry-After`. Compared with the `api_error` value and with the value at `rate_limit_field`; needs one of the two. |
+/// | `rate_limit_status = 403` | Statuses besides 429 that mean "rate limited" (GitHub 403, AWS 400): an integer, or a string of comma-separated statuses (`"400, 403"`), each from 100 to 599. With `rate_limit_match` or `rate_limit_field`, such a status counts only when the error body says so too. |
+/// | `rate_limit_match = "Rate Limit Exceeded"` | Text whose presence in an error body (case-insensitive) means "rate limited" (Canvas). Without `rate_limit_status`, on any status that is not a success. |
+/// | `rate_limit_field = "a[].b"` | A path of JSON keys (not Rust field names) in an error body whose value, compared with `rate_limit_error`, means "rate limited" (AWS `__type`, Linear `errors[].extensions.code`). `[]` is any element of an array, alone or at the end of a key; no indexes. Read on any status that is not a success, and on a 2xx body that does not decode. Needs `rate_limit_error`. |
+/// | `rate_limit_reset_header = "X-Name"` | A response header saying when the limit resets, read besides the common ones (`rate_limit_reset_header = "X-RateLimit-Requests-Reset"`, Linear). Lower-cased at compile time. |
+/// | `rate_limit_remaining_header = "X-Name"` | A response header saying how many requests remain, read besides the common ones. Lower-cased at compile time. |
+/// | `rate_limit_wait_field = "a.b"` | A path of JSON keys in a rate-limited response's body holding the seconds to wait (Close `error.rate_reset`); same syntax as `rate_limit_field`. |
 /// | `dedup_by = "a.b"` | A field path in the item type (a `Hash` value); an item whose value was already delivered in this walk is dropped. |
 /// | `slice_by = "a.b"` | Offset style: a field path in the item type (a string or an integer) to slice deep walks by; past `max_offset` (or when the server refuses the offset as too deep) the walk restarts at offset 0 with a lower bound set to the last delivered value. The request must be sorted ascending by that field; needs `dedup_by`. |
 /// | `slice_param = "name"` / `slice_body = "a.b"` | Offset style: where a slice's lower bound (inclusive) goes; or supply `Paginator::slice_with` at run time. |

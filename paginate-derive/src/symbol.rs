@@ -116,6 +116,19 @@ pub const DEDUP_BY: Key = Key::container("dedup_by", "dedup_by = \"id\"");
 
 pub const API_ERROR: Key = Key::container("api_error", "api_error = \"error\"");
 pub const RATE_LIMIT_ERROR: Key = Key::container("rate_limit_error", "rate_limit_error = \"ratelimited\"");
+pub const RATE_LIMIT_STATUS: Key = Key::container("rate_limit_status", "rate_limit_status = 403");
+pub const RATE_LIMIT_MATCH: Key =
+    Key::container("rate_limit_match", "rate_limit_match = \"Rate Limit Exceeded\"");
+pub const RATE_LIMIT_FIELD: Key =
+    Key::container("rate_limit_field", "rate_limit_field = \"errors[].extensions.code\"");
+pub const RATE_LIMIT_RESET_HEADER: Key =
+    Key::container("rate_limit_reset_header", "rate_limit_reset_header = \"X-RateLimit-Requests-Reset\"");
+pub const RATE_LIMIT_REMAINING_HEADER: Key = Key::container(
+    "rate_limit_remaining_header",
+    "rate_limit_remaining_header = \"X-RateLimit-Requests-Remaining\"",
+);
+pub const RATE_LIMIT_WAIT_FIELD: Key =
+    Key::container("rate_limit_wait_field", "rate_limit_wait_field = \"error.rate_reset\"");
 pub const CURSOR_FORM: Key = Key::styles("cursor_form", CURSOR, "cursor_form = \"cursor\"");
 pub const PAGE_SIZE_FORM: Key = Key::container("page_size_form", "page_size_form = \"limit\"");
 pub const PAGE_SIZE_FORMAT: Key = Key::container("page_size_format", "page_size_format = \"batchSize={}\"");
@@ -167,6 +180,12 @@ pub const CONTAINER_KEYS: &[Key] = &[
     DEDUP_BY,
     API_ERROR,
     RATE_LIMIT_ERROR,
+    RATE_LIMIT_STATUS,
+    RATE_LIMIT_MATCH,
+    RATE_LIMIT_FIELD,
+    RATE_LIMIT_RESET_HEADER,
+    RATE_LIMIT_REMAINING_HEADER,
+    RATE_LIMIT_WAIT_FIELD,
     CURSOR_FORM,
     PAGE_SIZE_FORM,
     PAGE_SIZE_FORMAT,

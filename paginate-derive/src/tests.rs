@@ -62,6 +62,7 @@ fn intercom_contacts() {
                     page_size: #p::Some(#p::Target::Body(&["pagination", "per_page"])),
                     default_page_size: #p::Some(50u64),
                     max_page_size: #p::Some(150u64),
+                    items_path: #p::Some(&["data"]),
                     ..#p::Spec::DEFAULT
                 };
                 fn signals(&self) -> #p::Signals {
@@ -116,6 +117,7 @@ fn offset_style_always_stops_on_empty_pages() {
                     offset: #p::Some(#p::Target::Body(&["paging", "skip"])),
                     max_offset: #p::Some(10000u64),
                     stop_on_empty_page: true,
+                    items_path: #p::Some(&["data"]),
                     ..#p::Spec::DEFAULT
                 };
                 fn signals(&self) -> #p::Signals {
@@ -224,7 +226,8 @@ fn independent_mistakes_are_reported_together() {
              `max_offset`, `page_param`, `page_body`, `first_page`, `next_url`, `page_size_param`, \
              `page_size_body`, `page_size_header`, `page_size`, `max_page_size`, `has_more`, `is_last`, \
              `total`, `total_pages`, `stop_on_short_page`, `stop_on_empty_page`, `dedup_by`, `api_error`, `rate_limit_error`, \
-             `cursor_form`, `page_size_form`, `page_size_format`, `min_page_size`, `keep_params`, \
+             `rate_limit_status`, `rate_limit_match`, `rate_limit_field`, `rate_limit_reset_header`, \
+             `rate_limit_remaining_header`, `rate_limit_wait_field`, `cursor_form`, `page_size_form`, `page_size_format`, `min_page_size`, `keep_params`, \
              `next_state`, `next_request`, `slice_by`, `slice_param`, `slice_body`, `items`, `item_type`",
             "`first_page` takes an integer: `first_page = 0`",
             "unknown field key `whatever`\nexpected one of: `items`",
@@ -309,6 +312,7 @@ fn link_header() {
                     page_size: #p::Some(#p::Target::Query("per_page")),
                     default_page_size: #p::Some(100u64),
                     max_page_size: #p::Some(100u64),
+                    items_path: #p::Some(&["issues"]),
                     ..#p::Spec::DEFAULT
                 };
                 fn signals(&self) -> #p::Signals {
@@ -351,6 +355,7 @@ fn graph_next_url() {
                     style: #p::Style::Link,
                     stop_on_empty_page: true,
                     next_url_field: true,
+                    items_path: #p::Some(&["value"]),
                     ..#p::Spec::DEFAULT
                 };
                 fn signals(&self) -> #p::Signals {
@@ -401,6 +406,7 @@ fn stripe_cursor_item_field() {
                     cursor: #p::Some(#p::Target::Query("starting_after")),
                     page_size: #p::Some(#p::Target::Query("limit")),
                     max_page_size: #p::Some(100u64),
+                    items_path: #p::Some(&["data"]),
                     ..#p::Spec::DEFAULT
                 };
                 fn signals(&self) -> #p::Signals {
@@ -458,6 +464,7 @@ fn header_cursor() {
                     default_page_size: #p::Some(20u64),
                     cursor_header: #p::Some("X-Next-Cursor"),
                     first_cursor: #p::Some(""),
+                    items_path: #p::Some(&["events"]),
                     ..#p::Spec::DEFAULT
                 };
                 fn signals(&self) -> #p::Signals {
@@ -653,5 +660,394 @@ fn shapes() {
         let messages = errors(&input);
         assert_eq!(messages.len(), 1, "{messages:?}");
         assert!(messages[0].starts_with(expected), "{messages:?}");
+    }
+}
+
+/// The expansion of `input`, which must have no errors.
+fn expand_ok(input: &DeriveInput) -> String {
+    let out = expand(input);
+    assert!(!out.contains("compile_error"), "{out}");
+    out
+}
+
+#[test]
+fn rate_limit_keys() {
+    let p = quote!(::paginated::__private).to_string();
+    // AWS: `400 {"__type": "ThrottlingException", ...}`; statuses as a string list.
+    let input = parse_quote! {
+        #[paginate(style = "cursor", cursor_field = "next", cursor_body = "NextToken")]
+        #[paginate(rate_limit_status = "400, 403", rate_limit_field = "__type")]
+        #[paginate(rate_limit_error = "ThrottlingException, Throttling")]
+        struct P { #[paginate(items)] d: Vec<u8>, next: Option<String> }
+    };
+    let out = expand_ok(&input);
+    for fragment in [
+        "rate_limit_errors : & [\"ThrottlingException\" , \"Throttling\"]".to_owned(),
+        "rate_limit_statuses : & [400u16 , 403u16]".to_owned(),
+        format!("rate_limit_field : {p} :: Some (& [\"__type\"])"),
+    ] {
+        assert!(out.contains(&fragment), "missing `{fragment}` in\n{out}");
+    }
+    // Linear: `errors[].extensions.code`, headers lower-cased, an integer status.
+    let input = parse_quote! {
+        #[paginate(style = "cursor", cursor_field = "next", cursor_param = "after", rate_limit_status = 400)]
+        #[paginate(rate_limit_field = "errors[].extensions.code", rate_limit_error = "RATELIMITED")]
+        #[paginate(rate_limit_reset_header = "X-RateLimit-Requests-Reset")]
+        #[paginate(rate_limit_remaining_header = "X-RateLimit-Requests-Remaining")]
+        #[paginate(rate_limit_match = "Rate Limit Exceeded", rate_limit_wait_field = "[].retry_after")]
+        struct P { #[paginate(items)] d: Vec<u8>, next: Option<String> }
+    };
+    let out = expand_ok(&input);
+    for fragment in [
+        "rate_limit_statuses : & [400u16]".to_owned(),
+        format!("rate_limit_field : {p} :: Some (& [\"errors\" , \"[]\" , \"extensions\" , \"code\"])"),
+        format!("rate_limit_reset_header : {p} :: Some (\"x-ratelimit-requests-reset\")"),
+        format!("rate_limit_remaining_header : {p} :: Some (\"x-ratelimit-requests-remaining\")"),
+        format!("rate_limit_match : {p} :: Some (\"Rate Limit Exceeded\")"),
+        format!("rate_limit_wait_field : {p} :: Some (& [\"[]\" , \"retry_after\"])"),
+    ] {
+        assert!(out.contains(&fragment), "missing `{fragment}` in\n{out}");
+    }
+    // Without the keys, the spec says nothing about rate limits.
+    let input = parse_quote! {
+        #[paginate(style = "cursor", cursor_field = "next", cursor_param = "after")]
+        struct P { #[paginate(items)] d: Vec<u8>, next: Option<String> }
+    };
+    assert!(!expand_ok(&input).contains("rate_limit"));
+}
+
+#[test]
+fn rate_limit_standalone_keys() {
+    // rate_limit_status and rate_limit_match need nothing else.
+    let input = parse_quote! {
+        #[paginate(style = "link", rate_limit_status = 403, rate_limit_match = "Rate Limit Exceeded")]
+        struct P { #[paginate(items)] d: Vec<u8> }
+    };
+    expand_ok(&input);
+    let input = parse_quote! {
+        #[paginate(style = "link", rate_limit_match = "throttled", rate_limit_wait_field = "error.rate_reset")]
+        struct P { #[paginate(items)] d: Vec<u8> }
+    };
+    expand_ok(&input);
+}
+
+#[test]
+fn rate_limit_mistakes() {
+    let cases: &[(DeriveInput, &[&str])] = &[
+        (
+            parse_quote! {
+                #[paginate(style = "link", rate_limit_status = "abc")]
+                struct P { #[paginate(items)] d: Vec<u8> }
+            },
+            &["`abc` is not an HTTP status; write numbers from 100 to 599, like `rate_limit_status = 403` \
+               or `rate_limit_status = \"400, 403\"`"],
+        ),
+        (
+            parse_quote! {
+                #[paginate(style = "link", rate_limit_status = 99, rate_limit_match = "")]
+                #[paginate(rate_limit_reset_header = "X RateLimit Reset", rate_limit_wait_field = "")]
+                struct P { #[paginate(items)] d: Vec<u8> }
+            },
+            &[
+                "99 is not an HTTP status; statuses go from 100 to 599",
+                "empty `rate_limit_match`; write the text of an error body that means rate limited, \
+                 like `rate_limit_match = \"Rate Limit Exceeded\"`",
+                "`X RateLimit Reset` is not an HTTP header name: ' ' is not allowed in one; use letters, \
+                 digits and `-`, like `rate_limit_reset_header = \"X-RateLimit-Requests-Reset\"`",
+                "empty JSON path; name a key of the body, like `rate_limit_wait_field = \"error.rate_reset\"`",
+            ],
+        ),
+        (
+            parse_quote! {
+                #[paginate(style = "link", rate_limit_status = 429)]
+                struct P { #[paginate(items)] d: Vec<u8> }
+            },
+            &["429 is always a rate limit; remove it"],
+        ),
+        (
+            parse_quote! {
+                #[paginate(style = "link", rate_limit_status = "400, 429")]
+                struct P { #[paginate(items)] d: Vec<u8> }
+            },
+            &["429 is always a rate limit; remove it"],
+        ),
+        (
+            parse_quote! {
+                #[paginate(style = "link", rate_limit_status = "400,,403")]
+                struct P { #[paginate(items)] d: Vec<u8> }
+            },
+            &["`rate_limit_status` has an empty entry; separate statuses with single commas, \
+               like `rate_limit_status = \"400, 403\"`"],
+        ),
+        (
+            parse_quote! {
+                #[paginate(style = "link", rate_limit_status = " ")]
+                struct P { #[paginate(items)] d: Vec<u8> }
+            },
+            &["empty `rate_limit_status`; write the statuses that mean rate limited, like \
+               `rate_limit_status = 403` or `rate_limit_status = \"400, 403\"`"],
+        ),
+        (
+            parse_quote! {
+                #[paginate(style = "link", rate_limit_status = "403, 403")]
+                struct P { #[paginate(items)] d: Vec<u8> }
+            },
+            &["status 403 is listed twice; remove one"],
+        ),
+        (
+            parse_quote! {
+                #[paginate(style = "link", rate_limit_status = "600")]
+                struct P { #[paginate(items)] d: Vec<u8> }
+            },
+            &["600 is not an HTTP status; statuses go from 100 to 599"],
+        ),
+        (
+            parse_quote! {
+                #[paginate(style = "link", rate_limit_status = "99999999999999999999999")]
+                struct P { #[paginate(items)] d: Vec<u8> }
+            },
+            &["99999999999999999999999 is not an HTTP status; statuses go from 100 to 599"],
+        ),
+        (
+            parse_quote! {
+                #[paginate(style = "link", rate_limit_status = 4.03)]
+                struct P { #[paginate(items)] d: Vec<u8> }
+            },
+            &["`rate_limit_status` takes a status or a string of comma-separated statuses: \
+               `rate_limit_status = 403` or `rate_limit_status = \"400, 403\"`"],
+        ),
+        (
+            parse_quote! {
+                #[paginate(style = "link", rate_limit_status = 403, rate_limit_status = 400)]
+                struct P { #[paginate(items)] d: Vec<u8> }
+            },
+            &["duplicate key `rate_limit_status`; remove this one"],
+        ),
+        (
+            parse_quote! {
+                #[paginate(style = "link", rate_limit_error = "x", rate_limit_field = "errors..code")]
+                struct P { #[paginate(items)] d: Vec<u8> }
+            },
+            &["JSON path `errors..code` has an empty segment; separate keys with single dots, \
+               like `rate_limit_field = \"errors[].extensions.code\"`"],
+        ),
+        (
+            parse_quote! {
+                #[paginate(style = "link", rate_limit_error = "x", rate_limit_field = "errors[0].code")]
+                struct P { #[paginate(items)] d: Vec<u8> }
+            },
+            &["`errors[0]` in JSON path `errors[0].code` is not a key: `[]` (any element of an array) goes \
+               alone or at the end of a key, like `errors[].code`; indexes are not supported"],
+        ),
+        (
+            parse_quote! {
+                #[paginate(style = "link", rate_limit_wait_field = "a[]b")]
+                struct P { #[paginate(items)] d: Vec<u8> }
+            },
+            &["`a[]b` in JSON path `a[]b` is not a key: `[]` (any element of an array) goes \
+               alone or at the end of a key, like `errors[].code`; indexes are not supported"],
+        ),
+        (
+            parse_quote! {
+                #[paginate(style = "link", rate_limit_wait_field = "retry_after[][]")]
+                struct P { #[paginate(items)] d: Vec<u8> }
+            },
+            &[
+                "`retry_after[][]` in JSON path `retry_after[][]` is not a key: `[]` (any element of an array) \
+               goes alone or at the end of a key, like `errors[].code`; indexes are not supported",
+            ],
+        ),
+    ];
+    for (input, expected) in cases {
+        assert_eq!(errors(input), *expected);
+    }
+}
+
+#[test]
+fn rate_limit_cross_rules() {
+    let cases: &[(DeriveInput, &[&str])] = &[
+        (
+            parse_quote! {
+                #[paginate(style = "link", rate_limit_status = 400, rate_limit_field = "__type")]
+                struct P { #[paginate(items)] d: Vec<u8> }
+            },
+            &["`rate_limit_field` reads a value from an error body, but no value is said to mean rate \
+               limited: add `rate_limit_error = \"...\"` with the values that mean rate limited, like \
+               `rate_limit_error = \"RATELIMITED\"` (several: comma-separated)"],
+        ),
+        (
+            parse_quote! {
+                #[paginate(style = "link", rate_limit_error = "ratelimited")]
+                struct P { #[paginate(items)] d: Vec<u8> }
+            },
+            &["`rate_limit_error` lists the API errors that mean rate limited, but nothing reads an API \
+               error: add `api_error = \"error\"` (the field of the response holding the API's error) or \
+               `rate_limit_field = \"errors[].extensions.code\"` (a path in an error body)"],
+        ),
+        // Syntax errors first: no cross-rule error on top of a bad path.
+        (
+            parse_quote! {
+                #[paginate(style = "link", rate_limit_field = "")]
+                struct P { #[paginate(items)] d: Vec<u8> }
+            },
+            &[
+                "empty JSON path; name a key of the body, like `rate_limit_field = \"errors[].extensions.code\"`",
+            ],
+        ),
+    ];
+    for (input, expected) in cases {
+        assert_eq!(errors(input), *expected);
+    }
+    for input in [
+        parse_quote! {
+            #[paginate(style = "link", api_error = "error", rate_limit_error = "ratelimited")]
+            struct P { #[paginate(items)] d: Vec<u8>, error: Option<String> }
+        },
+        parse_quote! {
+            #[paginate(style = "link", rate_limit_field = "__type", rate_limit_error = "Throttling")]
+            struct P { #[paginate(items)] d: Vec<u8> }
+        },
+    ] {
+        expand_ok(&input);
+    }
+}
+
+#[test]
+fn wire_paths_follow_serde_names() {
+    let p = quote!(::paginated::__private).to_string();
+    let spec_path = |input: &DeriveInput, name: &str| -> Option<String> {
+        let out = expand_ok(input);
+        let start = out.find(&format!("{name} : {p} :: Some (& ["))?;
+        let rest = &out[start..];
+        let list = &rest[rest.find('[').expect("a list") + 1..rest.find(']').expect("a list")];
+        Some(list.replace(" , ", ","))
+    };
+    let cases: [(DeriveInput, Option<&str>, Option<&str>); 8] = [
+        // No serde attributes: the Rust names.
+        (
+            parse_quote! {
+                #[paginate(style = "link", api_error = "errors")]
+                struct P { #[paginate(items)] data: Vec<u8>, errors: Option<Vec<E>> }
+            },
+            Some(r#""errors""#),
+            Some(r#""data""#),
+        ),
+        // A field rename wins over rename_all; later segments stay as written.
+        (
+            parse_quote! {
+                #[derive(Deserialize)]
+                #[serde(rename_all = "camelCase", deny_unknown_fields)]
+                #[paginate(style = "link", api_error = "error_info.error_message")]
+                #[paginate(items = "result_set.all_items", item_type = "u8")]
+                struct P {
+                    #[serde(rename = "@error")]
+                    error_info: Info,
+                    #[serde(default)]
+                    result_set: Set,
+                }
+            },
+            Some(r#""@error","error_message""#),
+            Some(r#""resultSet","all_items""#),
+        ),
+        (
+            parse_quote! {
+                #[serde(rename_all(serialize = "camelCase", deserialize = "PascalCase"))]
+                #[paginate(style = "link", api_error = "api_error")]
+                struct P {
+                    #[serde(rename(serialize = "x", deserialize = "Records"), default)]
+                    #[paginate(items)]
+                    records: Vec<u8>,
+                    #[serde(rename(serialize = "ignored"))]
+                    api_error: Option<String>,
+                }
+            },
+            Some(r#""ApiError""#),
+            Some(r#""Records""#),
+        ),
+        (
+            parse_quote! {
+                #[serde(rename_all = "SCREAMING_SNAKE_CASE")]
+                #[paginate(style = "link", api_error = "r#type")]
+                struct P { #[paginate(items)] r#items_list: Vec<u8>, r#type: Option<String> }
+            },
+            Some(r#""TYPE""#),
+            Some(r#""ITEMS_LIST""#),
+        ),
+        (
+            parse_quote! {
+                #[serde(rename_all = "kebab-case")]
+                #[paginate(style = "link")]
+                struct P { #[paginate(items)] all_the_items: Vec<u8> }
+            },
+            None,
+            Some(r#""all-the-items""#),
+        ),
+        // Flattened: the keys are the struct's own, there is no path to give.
+        (
+            parse_quote! {
+                #[paginate(style = "link", api_error = "meta.error")]
+                struct P { #[paginate(items)] data: Vec<u8>, #[serde(flatten)] meta: Meta }
+            },
+            None,
+            Some(r#""data""#),
+        ),
+        // Transparent: the struct is its field.
+        (
+            parse_quote! {
+                #[serde(transparent)]
+                #[paginate(style = "link")]
+                struct P { #[paginate(items)] data: Vec<u8> }
+            },
+            None,
+            None,
+        ),
+        // An unknown case or a malformed `#[serde]` leaves the names alone (serde reports it).
+        (
+            parse_quote! {
+                #[serde(rename_all = "Train-Case", what(ever = "x"))]
+                #[serde(rename_all)]
+                #[paginate(style = "link", api_error = "the_error")]
+                struct P { #[serde(rename = 5)] #[paginate(items)] the_data: Vec<u8>, the_error: String }
+            },
+            Some(r#""the_error""#),
+            Some(r#""the_data""#),
+        ),
+    ];
+    for (input, api_error, items) in cases {
+        assert_eq!(spec_path(&input, "api_error_path").as_deref(), api_error);
+        assert_eq!(spec_path(&input, "items_path").as_deref(), items);
+    }
+}
+
+#[test]
+fn rename_rules() {
+    use crate::wire::RenameRule::{
+        Camel, Kebab, Lower, Pascal, ScreamingKebab, ScreamingSnake, Snake, Upper,
+    };
+    // serde_derive's own table (`internals/case.rs`).
+    for (original, lower, upper, pascal, camel, snake, screaming, kebab, screaming_kebab) in [
+        ("outcome", "outcome", "OUTCOME", "Outcome", "outcome", "outcome", "OUTCOME", "outcome", "OUTCOME"),
+        (
+            "very_tasty",
+            "very_tasty",
+            "VERY_TASTY",
+            "VeryTasty",
+            "veryTasty",
+            "very_tasty",
+            "VERY_TASTY",
+            "very-tasty",
+            "VERY-TASTY",
+        ),
+        ("a", "a", "A", "A", "a", "a", "A", "a", "A"),
+        ("z42", "z42", "Z42", "Z42", "z42", "z42", "Z42", "z42", "Z42"),
+    ] {
+        assert_eq!(Lower.apply_to_field(original), lower);
+        assert_eq!(Upper.apply_to_field(original), upper);
+        assert_eq!(Pascal.apply_to_field(original), pascal);
+        assert_eq!(Camel.apply_to_field(original), camel);
+        assert_eq!(Snake.apply_to_field(original), snake);
+        assert_eq!(ScreamingSnake.apply_to_field(original), screaming);
+        assert_eq!(Kebab.apply_to_field(original), kebab);
+        assert_eq!(ScreamingKebab.apply_to_field(original), screaming_kebab);
     }
 }

@@ -1,0 +1,12 @@
+use paginated::Paginated;
+use serde::Deserialize;
+
+#[derive(Deserialize, Paginated)]
+#[paginate(style = "link", page_size_param = "per_page")]
+#[paginate(rate_limit_status = 99)]
+struct Response {
+    #[paginate(items)]
+    data: Vec<u32>,
+}
+
+fn main() {}
