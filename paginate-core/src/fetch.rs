@@ -11,6 +11,7 @@ use bytes::Bytes;
 use reqwest::header::RETRY_AFTER;
 
 use crate::error::{ErrorKind, api_message, excerpt};
+use crate::redact;
 use crate::retry::{RetryEvent, RetryHook, RetryPolicy, retry_after};
 use crate::spec::{Paginated, Style};
 use crate::transport::{BoxError, Transport, is_retryable};
@@ -121,7 +122,7 @@ async fn attempt_once<P: Paginated>(
     let request_url = link_style.then(|| request.url().clone());
     let transport = |e: BoxError| {
         let retryable = is_retryable(e.as_ref());
-        Failure { kind: ErrorKind::Transport(e), retryable, retry_after: None }
+        Failure { kind: ErrorKind::Transport(redact::transport_error(e)), retryable, retry_after: None }
     };
     let mut response = fetcher.transport.execute(request).await.map_err(transport)?;
     let status = response.status();
@@ -143,7 +144,7 @@ async fn attempt_once<P: Paginated>(
     }
     // A body cut short is a bad body, retried per `retry_bad_bodies`.
     let cut = |e: reqwest::Error| Failure {
-        kind: ErrorKind::Transport(e.into()),
+        kind: ErrorKind::Transport(redact::reqwest_error(e).into()),
         retryable: fetcher.policy.retry_bad_bodies,
         retry_after: None,
     };
@@ -207,19 +208,19 @@ async fn read_body(response: &mut reqwest::Response, limit: u64) -> Result<Bytes
 }
 
 fn reason(kind: &ErrorKind) -> String {
-    match kind {
+    redact::text(&match kind {
         ErrorKind::Status { status, .. } => format!("HTTP {}", status.as_u16()),
         ErrorKind::Transport(e) => format!("transport error: {e}"),
         ErrorKind::Decode { message, .. } => format!("undecodable body: {message}"),
         ErrorKind::Api { message, .. } => format!("API error: {message}"),
         other => format!("{other:?}"),
-    }
+    })
 }
 
 /// `GET http://host/path`: the query is left out, because it may hold
 /// credentials (`?access_token=`) and long cursors.
 fn describe(method: &reqwest::Method, url: &reqwest::Url) -> String {
-    format!("{method} {}{}", url.origin().ascii_serialization(), url.path())
+    redact::text(&format!("{method} {}{}", url.origin().ascii_serialization(), url.path()))
 }
 
 /// Decodes a page, reporting the serde path and the body around a failure.

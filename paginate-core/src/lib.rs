@@ -13,6 +13,7 @@ mod error;
 mod fetch;
 mod link;
 mod progress;
+mod redact;
 mod request;
 mod retry;
 pub mod slice;
