@@ -33,6 +33,7 @@ use futures_core::Stream;
 
 use crate::checkpoint::Checkpoint;
 use crate::error::Error;
+use crate::redact;
 use crate::spec::Paginated;
 use crate::stream::{self, Paginator as AsyncPaginator};
 use crate::transport::{BoxError, Transport, TransportFuture};
@@ -62,7 +63,9 @@ impl<P: Paginated> Paginator<P> {
     pub fn new(request: reqwest::blocking::RequestBuilder) -> Paginator<P> {
         let (client, request) = request.build_split();
         let setup = request
-            .map_err(|e| Error::config(format!("the request could not be built: {e}")))
+            .map_err(|e| {
+                Error::config(format!("the request could not be built: {}", redact::reqwest_error(e)))
+            })
             .and_then(|request| to_async(&request))
             .map(|request| {
                 let client = Arc::new(client);

@@ -1,13 +1,19 @@
 //! Where a walk stands, in a form that can be stored and resumed from.
 
+use std::fmt;
+
 use serde::{Deserialize, Serialize};
 
 use crate::cursor::Cursor;
+use crate::redact::Redacted;
 use crate::slice::SliceState;
 
 /// The pagination state of one request: what goes into the declared cursor,
 /// offset or page-number target.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+///
+/// Its `Debug` output redacts credentials in a next URL (`access_token=`),
+/// which the position itself keeps so that resuming sends the same request.
+#[derive(Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Position {
     /// The user's request as it is (the first request of a cursor walk).
@@ -22,6 +28,19 @@ pub enum Position {
     Url(String),
     /// The state a custom walk's next request is built from.
     State(serde_json::Value),
+}
+
+impl fmt::Debug for Position {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Position::Start => f.write_str("Start"),
+            Position::Cursor(cursor) => f.debug_tuple("Cursor").field(&Redacted(cursor)).finish(),
+            Position::Offset(offset) => f.debug_tuple("Offset").field(offset).finish(),
+            Position::Page(page) => f.debug_tuple("Page").field(page).finish(),
+            Position::Url(url) => f.debug_tuple("Url").field(&Redacted(url)).finish(),
+            Position::State(state) => f.debug_tuple("State").field(&Redacted(state)).finish(),
+        }
+    }
 }
 
 /// A serializable snapshot of a walk: the request to send next and how many

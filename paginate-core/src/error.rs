@@ -4,6 +4,7 @@ use std::fmt;
 
 use crate::checkpoint::Checkpoint;
 use crate::cursor::Cursor;
+use crate::redact::{self, Redacted};
 
 /// Why a walk failed.
 ///
@@ -47,7 +48,11 @@ struct Inner {
 }
 
 /// What went wrong; see [`Error::kind`].
-#[derive(Debug)]
+///
+/// Its `Debug` output, like [`Error`]'s `Display` and `Debug`, shows no
+/// credential: URL userinfo, sensitive query values and `Bearer` tokens are
+/// `REDACTED`. The fields keep what the server sent (a `CrossOrigin` URL, a
+/// message), for code that needs it.
 #[non_exhaustive]
 pub enum ErrorKind {
     /// The server answered with a status that is not a success.
@@ -90,6 +95,10 @@ pub enum ErrorKind {
         rate_limited: bool,
     },
     /// The request could not be sent or the response could not be read.
+    ///
+    /// A `reqwest::Error` stays one, with the credentials of its URL
+    /// redacted; another client's error is wrapped so that what it prints is
+    /// redacted, and its sources still chain.
     Transport(crate::transport::BoxError),
     /// The declaration or the runtime options cannot work with this request;
     /// reported before any request is sent.
@@ -208,10 +217,20 @@ impl Error {
 
 impl fmt::Display for Error {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        if let Some(page) = self.inner.page {
+        f.write_str(&redact::text(&Unredacted(self).to_string()))
+    }
+}
+
+/// The message of an error, before its credentials are redacted.
+struct Unredacted<'a>(&'a Error);
+
+impl fmt::Display for Unredacted<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let Unredacted(Error { inner }) = self;
+        if let Some(page) = inner.page {
             write!(f, "page {page}: ")?;
         }
-        match &self.inner.kind {
+        match &inner.kind {
             ErrorKind::Status { status, request, message, body, .. } => {
                 write!(f, "{request} answered {status}")?;
                 match message {
@@ -292,11 +311,9 @@ impl fmt::Display for Error {
                  {max_offset}; narrow the request (for example by a date range) and walk again"
             ),
         }?;
-        let resumable = !matches!(
-            self.inner.kind,
-            ErrorKind::MaxOffset { .. } | ErrorKind::Decode { malformed: false, .. }
-        );
-        if self.inner.checkpoint.is_some() && resumable {
+        let resumable =
+            !matches!(inner.kind, ErrorKind::MaxOffset { .. } | ErrorKind::Decode { malformed: false, .. });
+        if inner.checkpoint.is_some() && resumable {
             f.write_str("; resume from the error's checkpoint")?;
         }
         Ok(())
@@ -310,6 +327,61 @@ impl fmt::Debug for Error {
             .field("page", &self.inner.page)
             .field("checkpoint", &self.inner.checkpoint)
             .finish()
+    }
+}
+
+impl fmt::Debug for ErrorKind {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            ErrorKind::Status { status, request, message, body, rate_limited } => f
+                .debug_struct("Status")
+                .field("status", status)
+                .field("request", &Redacted(request))
+                .field("message", &Redacted(message))
+                .field("body", &Redacted(body))
+                .field("rate_limited", rate_limited)
+                .finish(),
+            ErrorKind::Decode { path, message, excerpt, malformed } => f
+                .debug_struct("Decode")
+                .field("path", path)
+                .field("message", &Redacted(message))
+                .field("excerpt", &Redacted(excerpt))
+                .field("malformed", malformed)
+                .finish(),
+            ErrorKind::Api { message, rate_limited } => f
+                .debug_struct("Api")
+                .field("message", &Redacted(message))
+                .field("rate_limited", rate_limited)
+                .finish(),
+            ErrorKind::Transport(e) => f.debug_tuple("Transport").field(&Redacted(e)).finish(),
+            ErrorKind::Config(m) => f.debug_tuple("Config").field(&Redacted(m)).finish(),
+            ErrorKind::Loop { cursor } => f.debug_struct("Loop").field("cursor", &Redacted(cursor)).finish(),
+            ErrorKind::RetryAfterTooLong { status, asked, max_wait } => f
+                .debug_struct("RetryAfterTooLong")
+                .field("status", status)
+                .field("asked", asked)
+                .field("max_wait", max_wait)
+                .finish(),
+            ErrorKind::CrossOrigin { url } => {
+                f.debug_struct("CrossOrigin").field("url", &Redacted(url)).finish()
+            }
+            ErrorKind::UnsafeCursor { cursor } => {
+                f.debug_struct("UnsafeCursor").field("cursor", &Redacted(cursor)).finish()
+            }
+            ErrorKind::SliceOrder { previous, found } => {
+                f.debug_struct("SliceOrder").field("previous", previous).field("found", found).finish()
+            }
+            ErrorKind::SliceValueMissing => f.write_str("SliceValueMissing"),
+            ErrorKind::DuplicatePage => f.write_str("DuplicatePage"),
+            ErrorKind::BodyTooLarge { limit } => {
+                f.debug_struct("BodyTooLarge").field("limit", limit).finish()
+            }
+            ErrorKind::MaxOffset { max_offset, next_offset } => f
+                .debug_struct("MaxOffset")
+                .field("max_offset", max_offset)
+                .field("next_offset", next_offset)
+                .finish(),
+        }
     }
 }
 

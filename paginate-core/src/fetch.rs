@@ -10,6 +10,7 @@ use std::time::{Duration, SystemTime};
 use crate::cursor::ApiErrorValue;
 use crate::error::{ErrorKind, api_message, excerpt, retryable_status};
 use crate::ratelimit::{Quota, RateLimiter, at_path, read_quota, wait_in_body};
+use crate::redact;
 use crate::retry::{RetryEvent, RetryHook, RetryPolicy};
 use crate::spec::{Paginated, Spec, Style};
 use crate::transport::{BoxError, Transport, is_retryable};
@@ -220,7 +221,8 @@ async fn exchange<P: Paginated>(fetcher: &Fetcher, request: reqwest::Request) ->
     let transport = |e: BoxError| {
         let retryable = is_retryable(e.as_ref());
         let unprocessed = e.downcast_ref::<reqwest::Error>().is_some_and(reqwest::Error::is_connect);
-        Failure { kind: ErrorKind::Transport(e), retryable, wait: None, throttled: false, unprocessed }
+        let kind = ErrorKind::Transport(redact::transport_error(e));
+        Failure { kind, retryable, wait: None, throttled: false, unprocessed }
     };
     let mut response = fetcher.transport.execute(request).await.map_err(transport)?;
     let status = response.status();
@@ -255,7 +257,7 @@ async fn exchange<P: Paginated>(fetcher: &Fetcher, request: reqwest::Request) ->
     }
     // A body cut short is a bad body, retried per `retry_bad_bodies`.
     let cut = |e: reqwest::Error| Failure {
-        kind: ErrorKind::Transport(e.into()),
+        kind: ErrorKind::Transport(redact::reqwest_error(e).into()),
         retryable: fetcher.policy.retry_bad_bodies,
         wait: None,
         throttled: false,
@@ -404,19 +406,19 @@ async fn read_body(response: &mut reqwest::Response, limit: u64) -> Result<Bytes
 }
 
 fn reason(kind: &ErrorKind) -> String {
-    match kind {
+    redact::text(&match kind {
         ErrorKind::Status { status, .. } => format!("HTTP {}", status.as_u16()),
         ErrorKind::Transport(e) => format!("transport error: {e}"),
         ErrorKind::Decode { message, .. } => format!("undecodable body: {message}"),
         ErrorKind::Api { message, .. } => format!("API error: {message}"),
         other => format!("{other:?}"),
-    }
+    })
 }
 
 /// `GET http://host/path`: the query is left out, because it may hold
 /// credentials (`?access_token=`) and long cursors.
 fn describe(method: &reqwest::Method, url: &reqwest::Url) -> String {
-    format!("{method} {}{}", url.origin().ascii_serialization(), url.path())
+    redact::text(&format!("{method} {}{}", url.origin().ascii_serialization(), url.path()))
 }
 
 /// Decodes a page, reporting the serde path and the body around a failure.

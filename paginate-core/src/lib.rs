@@ -14,6 +14,7 @@ mod fetch;
 mod link;
 mod progress;
 mod ratelimit;
+mod redact;
 mod request;
 mod retry;
 pub mod slice;

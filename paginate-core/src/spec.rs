@@ -155,24 +155,6 @@ pub struct Spec {
     /// Drop items whose key ([`Paginated::item_key`], `dedup_by = "path"`) was
     /// already delivered in this walk.
     pub dedup: bool,
-    /// Statuses besides 429 that mean "rate limited" (`rate_limit_status = "403"` or `"400, 403"`).
-    /// With `rate_limit_match` or `rate_limit_field` declared, the status counts only when that body condition holds too.
-    pub rate_limit_statuses: &'static [u16],
-    /// Text whose presence in an error body (case-insensitive) means "rate limited" (`rate_limit_match = "Rate Limit Exceeded"`, Canvas).
-    pub rate_limit_match: Option<&'static str>,
-    /// A JSON path into an error body whose value, compared with `rate_limit_errors`, means "rate limited"
-    /// (`rate_limit_field = "__type"`, `"errors[].extensions.code"`); `[]` is any element of an array.
-    pub rate_limit_field: Option<&'static [&'static str]>,
-    /// A response header holding when the limit resets, besides the common ones (`rate_limit_reset_header`).
-    pub rate_limit_reset_header: Option<&'static str>,
-    /// A response header holding how many requests remain, besides the common ones (`rate_limit_remaining_header`).
-    pub rate_limit_remaining_header: Option<&'static str>,
-    /// A JSON path into a rate-limited response's body holding the wait in seconds (`rate_limit_wait_field = "rate_reset"`).
-    pub rate_limit_wait_field: Option<&'static [&'static str]>,
-    /// The wire path of the `api_error` field, to read the API's error from the raw JSON when the page does not decode.
-    pub api_error_path: Option<&'static [&'static str]>,
-    /// The wire path of the items array, to compare two pages' items without the envelope.
-    pub items_path: Option<&'static [&'static str]>,
 }
 
 impl Spec {
@@ -209,14 +191,6 @@ impl Spec {
         slice_by: false,
         slice_target: None,
         dedup: false,
-        rate_limit_statuses: &[],
-        rate_limit_match: None,
-        rate_limit_field: None,
-        rate_limit_reset_header: None,
-        rate_limit_remaining_header: None,
-        rate_limit_wait_field: None,
-        api_error_path: None,
-        items_path: None,
     };
 
     /// Where the position of the walk (cursor, offset or page number) goes.

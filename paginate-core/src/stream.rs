@@ -15,6 +15,7 @@ use crate::error::Error;
 use crate::fetch::{DEFAULT_MAX_BODY, DEFAULT_TIMEOUT, Fetcher};
 use crate::progress::{Observer, Progress, ProgressHook};
 use crate::ratelimit::RateLimiter;
+use crate::redact;
 use crate::request::RequestTemplate;
 use crate::retry::{HookDebug, RetryEvent, RetryHook, RetryPolicy};
 use crate::spec::Paginated;
@@ -57,15 +58,18 @@ pub struct Paginator<P> {
 
 /// The request of a walk and what sends it.
 enum Source {
-    Builder(reqwest::RequestBuilder),
+    /// A `reqwest::RequestBuilder`, split into its client and request.
+    Builder(reqwest::Client, reqwest::Result<reqwest::Request>),
     Custom(Box<dyn Transport>, reqwest::Request),
 }
 
+/// The request with its credentials redacted; the client and transport are left out.
 impl std::fmt::Debug for Source {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
-            Source::Builder(builder) => builder.fmt(f),
-            Source::Custom(_, request) => f.debug_tuple("Custom").field(request).finish(),
+            Source::Builder(_, Ok(request)) => redact::Request(request).fmt(f),
+            Source::Builder(_, Err(e)) => f.debug_tuple("Err").field(&redact::Redacted(e)).finish(),
+            Source::Custom(_, request) => f.debug_tuple("Custom").field(&redact::Request(request)).finish(),
         }
     }
 }
@@ -91,7 +95,8 @@ impl<P> std::fmt::Debug for Paginator<P> {
 impl<P: Paginated> Paginator<P> {
     /// A walk that replays `request` for every page.
     pub fn new(request: reqwest::RequestBuilder) -> Paginator<P> {
-        Paginator::from_source(Source::Builder(request))
+        let (client, request) = request.build_split();
+        Paginator::from_source(Source::Builder(client, request))
     }
 
     fn from_source(source: Source) -> Paginator<P> {
@@ -252,10 +257,7 @@ impl<P: Paginated> Paginator<P> {
 impl<P: Paginated + Send + 'static> Paginator<P> {
     fn engine(self) -> Engine<P> {
         let (transport, request): (Box<dyn Transport>, _) = match self.source {
-            Source::Builder(builder) => {
-                let (client, request) = builder.build_split();
-                (Box::new(client), request)
-            }
+            Source::Builder(client, request) => (Box::new(client), request),
             Source::Custom(transport, request) => (transport, Ok(request)),
         };
         let fetcher = Arc::new(Fetcher {
@@ -266,7 +268,9 @@ impl<P: Paginated + Send + 'static> Paginator<P> {
             ..Fetcher::new(transport, self.policy)
         });
         let setup = request
-            .map_err(|e| Error::config(format!("the request could not be built: {e}")))
+            .map_err(|e| {
+                Error::config(format!("the request could not be built: {}", redact::reqwest_error(e)))
+            })
             .and_then(|request| RequestTemplate::new(request, P::SPEC, &self.options));
         match setup {
             Ok(template) => {
