@@ -102,11 +102,15 @@ pub enum ErrorKind {
         /// The longest wait the policy allows.
         max_wait: std::time::Duration,
     },
-    /// The next URL is on another origin (scheme, host or port) than the first
-    /// request, and following it was not allowed
-    /// ([`Paginator::allow_cross_origin`](crate::Paginator::allow_cross_origin)).
+    /// The walk was led to another origin (scheme, host or port) than its
+    /// request's, and that was not allowed
+    /// ([`Paginator::allow_cross_origin`](crate::Paginator::allow_cross_origin)):
+    /// a next URL there (never requested), a redirect there that the client
+    /// stopped ([`redirect_policy`](crate::redirect_policy)), or a response that
+    /// came from there after the client followed a redirect (not delivered).
+    /// Never retried.
     CrossOrigin {
-        /// The URL the server pointed to.
+        /// The URL on the other origin.
         url: String,
     },
     /// A cursor declared `cursor_encoded` holds characters that a
@@ -235,9 +239,10 @@ impl fmt::Display for Error {
             ),
             ErrorKind::CrossOrigin { url } => write!(
                 f,
-                "the next page is on another origin ({url}); it was not requested, so no \
-                 credentials left this origin (use `.allow_cross_origin(true)` to follow it \
-                 without the Authorization header)"
+                "the walk was led to another origin ({url}) and stopped there: nothing from it is \
+                 delivered. A next URL there is never requested, and a client built with \
+                 `redirect(paginated::redirect_policy())` never follows a redirect there; \
+                 `.allow_cross_origin(true)` goes there with only non-credential headers"
             ),
             ErrorKind::UnsafeCursor { cursor } => write!(
                 f,

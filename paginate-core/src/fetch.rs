@@ -11,12 +11,13 @@ use bytes::Bytes;
 use reqwest::header::RETRY_AFTER;
 
 use crate::error::{ErrorKind, api_message, excerpt};
+use crate::origin;
 use crate::retry::{RetryEvent, RetryHook, RetryPolicy, retry_after};
 use crate::spec::{Paginated, Style};
 use crate::transport::{BoxError, Transport, is_retryable};
 
 /// The host reqwest gives a `Response` built from an `http::Response`.
-const NO_URL_HOST: &str = "no.url.provided.local";
+pub(crate) const NO_URL_HOST: &str = "no.url.provided.local";
 
 /// A decoded page, and for offset and page walks its body (for the
 /// duplicate-page guard, which compares it with the previous one).
@@ -47,6 +48,8 @@ pub(crate) struct Fetcher {
     pub hook: Option<RetryHook>,
     pub retries: AtomicU64,
     pub max_body: u64,
+    /// Whether a response may come from another origin than its request's.
+    pub allow_cross_origin: bool,
 }
 
 /// One failed attempt, and whether another may succeed.
@@ -123,7 +126,9 @@ async fn attempt_once<P: Paginated>(
         let retryable = is_retryable(e.as_ref());
         Failure { kind: ErrorKind::Transport(e), retryable, retry_after: None }
     };
+    let sent_origin = request.url().origin();
     let mut response = fetcher.transport.execute(request).await.map_err(transport)?;
+    origin::check_response(&sent_origin, &response, fetcher.allow_cross_origin).map_err(Failure::fatal)?;
     let status = response.status();
     // A response built by another transport may not know its URL; the request's stands in.
     let url = request_url.map(|sent| {

@@ -239,6 +239,7 @@ impl<P: Paginated + Send + 'static> Paginator<P> {
             hook: self.hook,
             retries: AtomicU64::new(0),
             max_body: self.max_body,
+            allow_cross_origin: self.options.allow_cross_origin,
         });
         let setup = request
             .map_err(|e| Error::config(format!("the request could not be built: {e}")))
