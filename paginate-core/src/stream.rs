@@ -186,14 +186,49 @@ impl<P: Paginated> Paginator<P> {
         self
     }
 
-    /// Whether a link walk may follow a next URL on another origin (scheme,
-    /// host or port) than the request's. Off by default: such a URL ends the
-    /// walk with [`ErrorKind::CrossOrigin`](crate::ErrorKind::CrossOrigin)
-    /// before anything is sent to it. When on, the request to another origin
-    /// carries no `Authorization`, `Proxy-Authorization` or `Cookie` header,
-    /// nor any header whose name mentions a key, token, secret or auth.
+    /// Whether the walk may go to another origin (scheme, host or port) than
+    /// the request's: follow a link walk's next URL there, resume from a
+    /// checkpoint whose next URL is there, accept a response that came from
+    /// there after the client followed a redirect. Off by default: such a URL
+    /// ends the walk with [`ErrorKind::CrossOrigin`](crate::ErrorKind::CrossOrigin)
+    /// (or, from a checkpoint, [`ErrorKind::InvalidCheckpoint`](crate::ErrorKind::InvalidCheckpoint)),
+    /// before anything is sent to it.
+    ///
+    /// When on, a request the walk sends to another origin carries only
+    /// `Accept`, `Accept-Encoding`, `Accept-Language`, `User-Agent`,
+    /// `Content-Type`, `Content-Length`, the declared page-size header, and the
+    /// headers named with [`cross_origin_headers`](Paginator::cross_origin_headers):
+    /// every other header of the request is left out, whatever its name.
+    /// Headers the client adds itself (`ClientBuilder::default_headers`) are
+    /// out of the walk's reach: keep credentials on the request, not the
+    /// client, when this is on. Redirects are the client's business (see
+    /// [`redirect_policy`](crate::redirect_policy)).
     pub fn allow_cross_origin(mut self, allow: bool) -> Self {
         self.options.allow_cross_origin = allow;
+        self
+    }
+
+    /// Headers of the request that may also go to another origin, besides the
+    /// safe ones [`allow_cross_origin`](Paginator::allow_cross_origin) keeps
+    /// (names, case-insensitive; an invalid name is an
+    /// [`ErrorKind::Config`](crate::ErrorKind::Config) error before any request).
+    ///
+    /// ```
+    /// # fn f<P: paginate_core::Paginated>(request: reqwest::RequestBuilder) {
+    /// use paginate_core::PaginateExt;
+    ///
+    /// let walk = request
+    ///     .paginate::<P>()
+    ///     .allow_cross_origin(true)
+    ///     .cross_origin_headers(["x-request-tag", "if-none-match"]);
+    /// # let _ = walk; }
+    /// ```
+    pub fn cross_origin_headers<I>(mut self, names: I) -> Self
+    where
+        I: IntoIterator,
+        I::Item: AsRef<str>,
+    {
+        self.options.cross_origin_headers.extend(names.into_iter().map(|n| n.as_ref().to_owned()));
         self
     }
 

@@ -69,6 +69,8 @@ pub(crate) struct Options {
     pub max_offset: Option<u64>,
     pub on_loop: LoopPolicy,
     pub allow_cross_origin: bool,
+    /// Headers the user lets go to another origin, besides the safe ones.
+    pub cross_origin_headers: Vec<String>,
     pub slice_with: Option<SliceFn>,
 }
 
@@ -81,6 +83,7 @@ impl std::fmt::Debug for Options {
             .field("max_offset", &self.max_offset)
             .field("on_loop", &self.on_loop)
             .field("allow_cross_origin", &self.allow_cross_origin)
+            .field("cross_origin_headers", &self.cross_origin_headers)
             .field("slice_with", &self.slice_with.as_ref().map(|_| "<fn>"))
             .finish()
     }
