@@ -201,11 +201,12 @@ impl<P: Paginated + Send + 'static> Walker<P> {
             Err(kind) => {
                 // The page itself is new: deliver it, then say why the walk cannot go on.
                 let checkpoint = Checkpoint {
-                    position: refused_position(&kind).unwrap_or_else(|| sent.position.clone()),
+                    version: Checkpoint::FORMAT,
+                    position: refused_position(&kind, P::SPEC.style).unwrap_or_else(|| sent.position.clone()),
                     skip_items: 0,
                     pages_before: self.walk.pages(),
                     items_delivered: 0,
-                    items_received: sent.items_received + received,
+                    items_received: sent.items_received.saturating_add(received),
                     total: self.walk.total(),
                     slice: sent.slice.clone(),
                 };
@@ -281,9 +282,15 @@ fn is_too_deep(kind: &ErrorKind, position: &Position) -> bool {
 }
 
 /// Where a walk-level error leaves the walk: the position it refused to go to.
-fn refused_position(kind: &ErrorKind) -> Option<Position> {
+/// A repeated link or state comes as a cursor; it goes back to the position
+/// of its style, so the checkpoint fits the walk.
+fn refused_position(kind: &ErrorKind, style: Style) -> Option<Position> {
     match kind {
-        ErrorKind::Loop { cursor } => Some(Position::Cursor(cursor.clone())),
+        ErrorKind::Loop { cursor } => Some(match style {
+            Style::Link => Position::Url(cursor.as_text().into_owned()),
+            Style::Custom => Position::State(cursor.to_json()),
+            Style::Cursor | Style::Offset | Style::Page => Position::Cursor(cursor.clone()),
+        }),
         ErrorKind::MaxOffset { next_offset, .. } => Some(Position::Offset(*next_offset)),
         _ => None,
     }

@@ -147,6 +147,20 @@ pub enum ErrorKind {
         /// The offset the next page would start at.
         next_offset: u64,
     },
+    /// The checkpoint given to [`Paginator::resume_from`](crate::Paginator::resume_from)
+    /// does not fit this walk (a position of another style, a next URL on
+    /// another origin, a number out of range, a format from a newer release);
+    /// reported before any request is sent.
+    InvalidCheckpoint {
+        /// What is wrong with it.
+        reason: String,
+    },
+    /// A counter of the walk (the offset, the page number, the pages or items
+    /// so far) would pass `u64::MAX`; the walk stops rather than wrap.
+    Overflow {
+        /// Which counter.
+        counter: &'static str,
+    },
 }
 
 impl Error {
@@ -278,8 +292,21 @@ impl fmt::Display for Error {
                 "the next page starts at offset {next_offset}, above the API's maximum offset \
                  {max_offset}; narrow the request (for example by a date range) and walk again"
             ),
+            ErrorKind::InvalidCheckpoint { reason } => {
+                write!(f, "the checkpoint cannot resume this walk: {reason}; nothing was sent")
+            }
+            ErrorKind::Overflow { counter } => {
+                write!(
+                    f,
+                    "the walk's {counter} would pass the largest number it can hold, so the walk stopped"
+                )
+            }
         }?;
-        if self.inner.checkpoint.is_some() && !matches!(self.inner.kind, ErrorKind::MaxOffset { .. }) {
+        let no_advice = matches!(
+            self.inner.kind,
+            ErrorKind::MaxOffset { .. } | ErrorKind::InvalidCheckpoint { .. } | ErrorKind::Overflow { .. }
+        );
+        if self.inner.checkpoint.is_some() && !no_advice {
             f.write_str("; resume from the error's checkpoint")?;
         }
         Ok(())

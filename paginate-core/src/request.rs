@@ -156,6 +156,11 @@ impl RequestTemplate {
         position: &Position,
         slice_bound: Option<&SliceKey>,
     ) -> Result<reqwest::Request, ErrorKind> {
+        if !position.fits(self.spec.style) {
+            // Checkpoints are checked before the walk; this is the last guard.
+            let reason = format!("its position does not fit a {} walk", self.spec.style.as_str());
+            return Err(ErrorKind::InvalidCheckpoint { reason });
+        }
         let mut request = self.request.try_clone().expect("checked in RequestTemplate::new");
         if let Position::Url(url) = position {
             // A followed URL is used as it is: nothing is re-encoded or appended,
@@ -176,7 +181,11 @@ impl RequestTemplate {
             return Ok(request);
         }
         if let Position::State(state) = position {
-            let build = self.spec.next_request.expect("a custom style declares next_request");
+            let Some(build) = self.spec.next_request else {
+                return Err(ErrorKind::Config(
+                    "a custom walk needs `next_request = \"path::to::fn\"`".to_owned(),
+                ));
+            };
             return Ok((build.0)(&request, state));
         }
         let mut json = self.json.clone();

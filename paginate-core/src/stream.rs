@@ -11,7 +11,7 @@ use std::sync::Arc;
 use std::sync::atomic::AtomicU64;
 
 use crate::engine::{Engine, Walker};
-use crate::error::Error;
+use crate::error::{Error, ErrorKind};
 use crate::fetch::{DEFAULT_MAX_BODY, Fetcher};
 use crate::progress::{Observer, Progress, ProgressHook};
 use crate::request::RequestTemplate;
@@ -253,6 +253,11 @@ impl<P: Paginated> Paginator<P> {
     /// Continues a walk from a checkpoint (from [`Error::checkpoint`] or a
     /// stream's `checkpoint()`), delivering exactly the items not delivered yet.
     /// The request given to [`PaginateExt::paginate`] must be the same one.
+    ///
+    /// The checkpoint is checked first (see [`Checkpoint`]): one that does not
+    /// fit this walk makes the stream's first item an
+    /// [`ErrorKind::InvalidCheckpoint`](crate::ErrorKind::InvalidCheckpoint)
+    /// error, and nothing is sent.
     pub fn resume_from(mut self, checkpoint: Checkpoint) -> Self {
         self.resume = Some(checkpoint);
         self
@@ -281,7 +286,17 @@ impl<P: Paginated + Send + 'static> Paginator<P> {
             .and_then(|request| RequestTemplate::new(request, P::SPEC, &self.options));
         match setup {
             Ok(template) => {
-                let start = self.resume.unwrap_or_else(|| Checkpoint::new(template.start().clone()));
+                let start = match self.resume {
+                    None => Checkpoint::new(template.start().clone()),
+                    Some(checkpoint) => {
+                        let allow = self.options.allow_cross_origin;
+                        if let Err(reason) = checkpoint.check(&P::SPEC, &template.origin(), allow) {
+                            let kind = ErrorKind::InvalidCheckpoint { reason };
+                            return Engine::failed(Error::new(kind, None, None));
+                        }
+                        checkpoint
+                    }
+                };
                 let walk = Walk::new(P::SPEC, &self.options, template.page_size(), start);
                 let observer =
                     Observer::new(self.on_page, std::any::type_name::<P>(), P::SPEC.style.as_str());
@@ -397,12 +412,12 @@ impl<P: Paginated + Send + 'static> Items<P> {
         let mut cp = match &self.current {
             Some((sent, initial)) if self.buffer.len() > 0 => {
                 let mut cp = sent.clone();
-                cp.skip_items += (initial - self.buffer.len()) as u64;
+                cp.skip_items = cp.skip_items.saturating_add((initial - self.buffer.len()) as u64);
                 cp
             }
             _ => self.engine.next()?.clone(),
         };
-        cp.items_delivered = self.delivered_before + self.delivered;
+        cp.items_delivered = self.delivered_before.saturating_add(self.delivered);
         Some(cp)
     }
 
@@ -458,7 +473,7 @@ impl<P: Paginated> Items<P> {
     /// Stamps the error's checkpoint with the number of items delivered.
     fn with_delivered(&self, mut error: Error) -> Error {
         if let Some(cp) = error.checkpoint_mut() {
-            cp.items_delivered = self.delivered_before + self.delivered;
+            cp.items_delivered = self.delivered_before.saturating_add(self.delivered);
         }
         error
     }
