@@ -161,6 +161,14 @@ pub enum ErrorKind {
         /// Which counter.
         counter: &'static str,
     },
+    /// A response header the walk reads its next position from (a declared
+    /// `cursor_header`, or `Link`) holds bytes that are not visible ASCII, so
+    /// the next page is unknown. The page that carried it is not delivered:
+    /// the error's checkpoint re-sends its request.
+    UnreadableHeader {
+        /// The header's name, lower case.
+        name: String,
+    },
 }
 
 impl Error {
@@ -301,6 +309,11 @@ impl fmt::Display for Error {
                     "the walk's {counter} would pass the largest number it can hold, so the walk stopped"
                 )
             }
+            ErrorKind::UnreadableHeader { name } => write!(
+                f,
+                "the response header `{name}` holds bytes that are not visible ASCII, so the next \
+                 page is unknown and this page was not delivered"
+            ),
         }?;
         let no_advice = matches!(
             self.inner.kind,
