@@ -130,6 +130,10 @@
 //! - Feature `blocking`: [`blocking`] iterators over `reqwest::blocking`.
 //!   Feature `tracing`: a span per walk, an event per page; without it,
 //!   [`Paginator::on_page`] gives the same figures to a closure.
+//! - [`redirect_policy`] for your client, so that redirects stay on the
+//!   request's origin: `reqwest::Client::builder().redirect(paginated::redirect_policy())`.
+//!   A walk never goes to another origin unless [`Paginator::allow_cross_origin`],
+//!   and checks a [`Checkpoint`] before resuming from it.
 //! - Another HTTP client: [`Paginator::with_transport`] and [`transport_fn`].
 //! - Feature `testing`: [`testing`], an embedded mock of the seed APIs,
 //!   scripted pages, fault injection and request-sequence assertions.

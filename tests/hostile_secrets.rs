@@ -246,7 +246,10 @@ async fn a_decode_error_shows_no_secret_of_the_body() {
     // The body holds a next URL with a token right before the point where it
     // is cut short (a malformed body, so it is retried and reported twice).
     let server = MockServer::start(|_: &RecordedRequest| {
-        MockResponse::text(200, r#"{"next": "https://api.example.com/items?access_token=SECRET1&after=c3", "data": [5"#)
+        MockResponse::text(
+            200,
+            r#"{"next": "https://api.example.com/items?access_token=SECRET1&after=c3", "data": [5"#,
+        )
     })
     .await;
     let (events, hook) = retry_log();

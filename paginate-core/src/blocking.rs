@@ -30,6 +30,7 @@
 use std::sync::Arc;
 
 use futures_core::Stream;
+use reqwest::ResponseBuilderExt;
 
 use crate::checkpoint::Checkpoint;
 use crate::error::Error;
@@ -237,7 +238,11 @@ fn send_blocking(
         *blocking.body_mut() = Some(bytes.to_vec().into());
     }
     let response = client.execute(blocking)?;
-    let mut builder = http::Response::builder().status(response.status()).version(response.version());
+    // The URL that answered (after redirects), for the walk's origin check.
+    let mut builder = http::Response::builder()
+        .status(response.status())
+        .version(response.version())
+        .url(response.url().clone());
     for (name, value) in response.headers() {
         builder = builder.header(name, value);
     }

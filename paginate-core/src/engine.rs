@@ -23,7 +23,7 @@ use crate::progress::Observer;
 use crate::request::RequestTemplate;
 use crate::spec::{Paginated, Signals, Style};
 use crate::walk::{Delivery, StopReason, Walk};
-use reqwest::header::{HeaderMap, LINK};
+use reqwest::header::{HeaderMap, HeaderValue, LINK};
 
 /// A page handed to a stream, with the walk's state right after it.
 pub(crate) struct Delivered<P> {
@@ -186,7 +186,15 @@ impl<P: Paginated + Send + 'static> Walker<P> {
             self.stop_after_error();
             return Poll::Ready(Step::Failed(Error::new(kind, Some(page_number), Some(sent))));
         }
-        let signals = read_signals(&page, url.as_ref(), headers.as_ref());
+        let signals = match read_signals(&page, url.as_ref(), headers.as_ref()) {
+            Ok(signals) => signals,
+            Err(kind) => {
+                // The next position is unknown: the page is not delivered, and
+                // the checkpoint re-sends its request.
+                self.stop_after_error();
+                return Poll::Ready(Step::Failed(Error::new(kind, Some(page_number), Some(sent))));
+            }
+        };
         let recorded = self.walk.record(&sent.position, &signals, received, body);
         match recorded {
             Ok(Delivery::Deliver) => {}
@@ -202,11 +210,12 @@ impl<P: Paginated + Send + 'static> Walker<P> {
             Err(kind) => {
                 // The page itself is new: deliver it, then say why the walk cannot go on.
                 let checkpoint = Checkpoint {
-                    position: refused_position(&kind).unwrap_or_else(|| sent.position.clone()),
+                    version: Checkpoint::FORMAT,
+                    position: refused_position(&kind, P::SPEC.style).unwrap_or_else(|| sent.position.clone()),
                     skip_items: 0,
                     pages_before: self.walk.pages(),
                     items_delivered: 0,
-                    items_received: sent.items_received + received,
+                    items_received: sent.items_received.saturating_add(received),
                     total: self.walk.total(),
                     slice: sent.slice.clone(),
                 };
@@ -255,19 +264,36 @@ impl<P: Paginated + Send + 'static> Walker<P> {
 
 /// The page's signals, completed from the response headers where the
 /// declaration says so, with a next URL resolved against the URL it came from.
-fn read_signals<P: Paginated>(page: &P, url: Option<&reqwest::Url>, headers: Option<&HeaderMap>) -> Signals {
+///
+/// A header that is present but not visible ASCII is an error, not a missing
+/// signal (which would end the walk quietly, as if the list were over); among
+/// several `Link` lines, only when no readable one has a `rel="next"`.
+fn read_signals<P: Paginated>(
+    page: &P,
+    url: Option<&reqwest::Url>,
+    headers: Option<&HeaderMap>,
+) -> Result<Signals, ErrorKind> {
+    let unreadable = |name: &str| ErrorKind::UnreadableHeader { name: name.to_ascii_lowercase() };
     let mut signals = page.signals();
     if let (Some(name), Some(headers)) = (P::SPEC.cursor_header, headers) {
-        signals.cursor = headers.get(name).and_then(|v| v.to_str().ok()).and_then(Cursor::text);
+        signals.cursor = match headers.get(name).map(HeaderValue::to_str) {
+            None => None,
+            Some(Ok(text)) => Cursor::text(text),
+            Some(Err(_)) => return Err(unreadable(name)),
+        };
     }
-    if P::SPEC.style == Style::Link && !P::SPEC.next_url_field {
-        signals.next_url =
-            headers.and_then(|h| link::next_link(h.get_all(LINK).iter().filter_map(|v| v.to_str().ok())));
+    if let (Style::Link, false, Some(headers)) = (P::SPEC.style, P::SPEC.next_url_field, headers) {
+        let (readable, unreadable_lines): (Vec<_>, Vec<_>) =
+            headers.get_all(LINK).iter().map(HeaderValue::to_str).partition(Result::is_ok);
+        signals.next_url = link::next_link(readable.into_iter().flatten());
+        if signals.next_url.is_none() && !unreadable_lines.is_empty() {
+            return Err(unreadable(LINK.as_str()));
+        }
     }
     if let Some(next) = signals.next_url.take().filter(|n| !n.is_empty()) {
         signals.next_url = Some(url.and_then(|url| url.join(&next).ok()).map_or(next, String::from));
     }
-    signals
+    Ok(signals)
 }
 
 /// Whether an error is the server refusing an offset as too deep (Close:
@@ -282,9 +308,15 @@ fn is_too_deep(kind: &ErrorKind, position: &Position) -> bool {
 }
 
 /// Where a walk-level error leaves the walk: the position it refused to go to.
-fn refused_position(kind: &ErrorKind) -> Option<Position> {
+/// A repeated link or state comes as a cursor; it goes back to the position
+/// of its style, so the checkpoint fits the walk.
+fn refused_position(kind: &ErrorKind, style: Style) -> Option<Position> {
     match kind {
-        ErrorKind::Loop { cursor } => Some(Position::Cursor(cursor.clone())),
+        ErrorKind::Loop { cursor } => Some(match style {
+            Style::Link => Position::Url(cursor.as_text().into_owned()),
+            Style::Custom => Position::State(cursor.to_json()),
+            Style::Cursor | Style::Offset | Style::Page => Position::Cursor(cursor.clone()),
+        }),
         ErrorKind::MaxOffset { next_offset, .. } => Some(Position::Offset(*next_offset)),
         _ => None,
     }

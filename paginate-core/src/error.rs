@@ -119,11 +119,15 @@ pub enum ErrorKind {
         /// The longest wait the policy allows.
         max_wait: std::time::Duration,
     },
-    /// The next URL is on another origin (scheme, host or port) than the first
-    /// request, and following it was not allowed
-    /// ([`Paginator::allow_cross_origin`](crate::Paginator::allow_cross_origin)).
+    /// The walk was led to another origin (scheme, host or port) than its
+    /// request's, and that was not allowed
+    /// ([`Paginator::allow_cross_origin`](crate::Paginator::allow_cross_origin)):
+    /// a next URL there (never requested), a redirect there that the client
+    /// stopped ([`redirect_policy`](crate::redirect_policy)), or a response that
+    /// came from there after the client followed a redirect (not delivered).
+    /// Never retried.
     CrossOrigin {
-        /// The URL the server pointed to.
+        /// The URL on the other origin.
         url: String,
     },
     /// A cursor declared `cursor_encoded` holds characters that a
@@ -159,6 +163,28 @@ pub enum ErrorKind {
         max_offset: u64,
         /// The offset the next page would start at.
         next_offset: u64,
+    },
+    /// The checkpoint given to [`Paginator::resume_from`](crate::Paginator::resume_from)
+    /// does not fit this walk (a position of another style, a next URL on
+    /// another origin, a number out of range, a format from a newer release);
+    /// reported before any request is sent.
+    InvalidCheckpoint {
+        /// What is wrong with it.
+        reason: String,
+    },
+    /// A counter of the walk (the offset, the page number, the pages or items
+    /// so far) would pass `u64::MAX`; the walk stops rather than wrap.
+    Overflow {
+        /// Which counter.
+        counter: &'static str,
+    },
+    /// A response header the walk reads its next position from (a declared
+    /// `cursor_header`, or `Link`) holds bytes that are not visible ASCII, so
+    /// the next page is unknown. The page that carried it is not delivered:
+    /// the error's checkpoint re-sends its request.
+    UnreadableHeader {
+        /// The header's name, lower case.
+        name: String,
     },
 }
 
@@ -272,9 +298,10 @@ impl fmt::Display for Unredacted<'_> {
             ),
             ErrorKind::CrossOrigin { url } => write!(
                 f,
-                "the next page is on another origin ({url}); it was not requested, so no \
-                 credentials left this origin (use `.allow_cross_origin(true)` to follow it \
-                 without the Authorization header)"
+                "the walk was led to another origin ({url}) and stopped there: nothing from it is \
+                 delivered. A next URL there is never requested, and a client built with \
+                 `redirect(paginated::redirect_policy())` never follows a redirect there; \
+                 `.allow_cross_origin(true)` goes there with only non-credential headers"
             ),
             ErrorKind::UnsafeCursor { cursor } => write!(
                 f,
@@ -310,10 +337,29 @@ impl fmt::Display for Unredacted<'_> {
                 "the next page starts at offset {next_offset}, above the API's maximum offset \
                  {max_offset}; narrow the request (for example by a date range) and walk again"
             ),
+            ErrorKind::InvalidCheckpoint { reason } => {
+                write!(f, "the checkpoint cannot resume this walk: {reason}; nothing was sent")
+            }
+            ErrorKind::Overflow { counter } => {
+                write!(
+                    f,
+                    "the walk's {counter} would pass the largest number it can hold, so the walk stopped"
+                )
+            }
+            ErrorKind::UnreadableHeader { name } => write!(
+                f,
+                "the response header `{name}` holds bytes that are not visible ASCII, so the next \
+                 page is unknown and this page was not delivered"
+            ),
         }?;
-        let resumable =
-            !matches!(inner.kind, ErrorKind::MaxOffset { .. } | ErrorKind::Decode { malformed: false, .. });
-        if inner.checkpoint.is_some() && resumable {
+        let no_advice = matches!(
+            inner.kind,
+            ErrorKind::MaxOffset { .. }
+                | ErrorKind::InvalidCheckpoint { .. }
+                | ErrorKind::Overflow { .. }
+                | ErrorKind::Decode { malformed: false, .. }
+        );
+        if inner.checkpoint.is_some() && !no_advice {
             f.write_str("; resume from the error's checkpoint")?;
         }
         Ok(())
@@ -381,6 +427,13 @@ impl fmt::Debug for ErrorKind {
                 .field("max_offset", max_offset)
                 .field("next_offset", next_offset)
                 .finish(),
+            ErrorKind::InvalidCheckpoint { reason } => {
+                f.debug_struct("InvalidCheckpoint").field("reason", &Redacted(reason)).finish()
+            }
+            ErrorKind::Overflow { counter } => f.debug_struct("Overflow").field("counter", counter).finish(),
+            ErrorKind::UnreadableHeader { name } => {
+                f.debug_struct("UnreadableHeader").field("name", name).finish()
+            }
         }
     }
 }

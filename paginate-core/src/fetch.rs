@@ -9,6 +9,7 @@ use std::time::{Duration, SystemTime};
 
 use crate::cursor::ApiErrorValue;
 use crate::error::{ErrorKind, api_message, excerpt, retryable_status};
+use crate::origin;
 use crate::ratelimit::{Quota, RateLimiter, at_path, read_quota, wait_in_body};
 use crate::redact;
 use crate::retry::{RetryEvent, RetryHook, RetryPolicy};
@@ -17,7 +18,7 @@ use crate::transport::{BoxError, Transport, is_retryable};
 use bytes::Bytes;
 
 /// The host reqwest gives a `Response` built from an `http::Response`.
-const NO_URL_HOST: &str = "no.url.provided.local";
+pub(crate) const NO_URL_HOST: &str = "no.url.provided.local";
 
 /// A decoded page, and for offset and page walks its body (for the
 /// duplicate-page guard, which compares it with the previous one).
@@ -63,6 +64,8 @@ pub(crate) struct Fetcher {
     pub limiter: RateLimiter,
     /// The time one attempt may take, when the request sets none.
     pub timeout: Option<Duration>,
+    /// Whether a response may come from another origin than its request's.
+    pub allow_cross_origin: bool,
 }
 
 impl Fetcher {
@@ -77,6 +80,7 @@ impl Fetcher {
             max_body: DEFAULT_MAX_BODY,
             limiter: RateLimiter::new(),
             timeout: Some(DEFAULT_TIMEOUT),
+            allow_cross_origin: false,
         }
     }
 
@@ -224,7 +228,9 @@ async fn exchange<P: Paginated>(fetcher: &Fetcher, request: reqwest::Request) ->
         let kind = ErrorKind::Transport(redact::transport_error(e));
         Failure { kind, retryable, wait: None, throttled: false, unprocessed }
     };
+    let sent_origin = request.url().origin();
     let mut response = fetcher.transport.execute(request).await.map_err(transport)?;
+    origin::check_response(&sent_origin, &response, fetcher.allow_cross_origin).map_err(Failure::fatal)?;
     let status = response.status();
     // A response built by another transport may not know its URL; the request's stands in.
     let url = request_url.map(|sent| {

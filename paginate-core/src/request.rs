@@ -3,7 +3,8 @@
 
 use form_urlencoded::byte_serialize;
 use reqwest::header::{
-    AUTHORIZATION, CONTENT_LENGTH, CONTENT_TYPE, COOKIE, HeaderName, HeaderValue, PROXY_AUTHORIZATION,
+    ACCEPT, ACCEPT_ENCODING, ACCEPT_LANGUAGE, CONTENT_LENGTH, CONTENT_TYPE, HeaderMap, HeaderName,
+    HeaderValue, USER_AGENT,
 };
 use serde_json::Value;
 
@@ -29,7 +30,14 @@ pub(crate) struct RequestTemplate {
     start: Position,
     /// Adds a slice's lower bound to a request (`Paginator::slice_with`).
     slice_with: Option<SliceFn>,
+    /// The headers that go to another origin besides [`CROSS_ORIGIN_SAFE`]:
+    /// the page-size header, and those the user named.
+    cross_origin_headers: Vec<HeaderName>,
 }
+
+/// The headers a request to another origin keeps: none of them carries a credential.
+const CROSS_ORIGIN_SAFE: [HeaderName; 6] =
+    [ACCEPT, ACCEPT_ENCODING, ACCEPT_LANGUAGE, USER_AGENT, CONTENT_TYPE, CONTENT_LENGTH];
 
 impl RequestTemplate {
     /// Checks the request against the declaration and the options; every
@@ -92,7 +100,31 @@ impl RequestTemplate {
             }
         }
         let slice_with = options.slice_with.clone();
-        Ok(RequestTemplate { request, json, form, spec, write_page_size, page_size, start, slice_with })
+        let mut cross_origin_headers = options
+            .cross_origin_headers
+            .iter()
+            .map(|name| {
+                HeaderName::from_bytes(name.as_bytes()).map_err(|_| {
+                    Error::config(format!(
+                        "`.cross_origin_headers(..)` names {name:?}, which is not a header name"
+                    ))
+                })
+            })
+            .collect::<Result<Vec<_>, _>>()?;
+        if let Some(Target::Header(name)) = spec.page_size {
+            cross_origin_headers.extend(HeaderName::from_bytes(name.as_bytes()).ok());
+        }
+        Ok(RequestTemplate {
+            request,
+            json,
+            form,
+            spec,
+            write_page_size,
+            page_size,
+            start,
+            slice_with,
+            cross_origin_headers,
+        })
     }
 
     /// The page size in effect, if known.
@@ -124,6 +156,11 @@ impl RequestTemplate {
         position: &Position,
         slice_bound: Option<&SliceKey>,
     ) -> Result<reqwest::Request, ErrorKind> {
+        if !position.fits(self.spec.style) {
+            // Checkpoints are checked before the walk; this is the last guard.
+            let reason = format!("its position does not fit a {} walk", self.spec.style.as_str());
+            return Err(ErrorKind::InvalidCheckpoint { reason });
+        }
         let mut request = self.request.try_clone().expect("checked in RequestTemplate::new");
         if let Position::Url(url) = position {
             // A followed URL is used as it is: nothing is re-encoded or appended,
@@ -133,7 +170,7 @@ impl RequestTemplate {
             if url.origin() == request.url().origin() {
                 keep_params(request.url(), &mut url, self.spec.keep_params);
             } else {
-                strip_credentials(request.headers_mut());
+                keep_only(request.headers_mut(), &self.cross_origin_headers);
             }
             *request.url_mut() = url;
             // A page size in a header goes on every request: it is no part of the URL.
@@ -144,7 +181,11 @@ impl RequestTemplate {
             return Ok(request);
         }
         if let Position::State(state) = position {
-            let build = self.spec.next_request.expect("a custom style declares next_request");
+            let Some(build) = self.spec.next_request else {
+                return Err(ErrorKind::Config(
+                    "a custom walk needs `next_request = \"path::to::fn\"`".to_owned(),
+                ));
+            };
             return Ok((build.0)(&request, state));
         }
         let mut json = self.json.clone();
@@ -228,22 +269,14 @@ fn insert_header(headers: &mut reqwest::header::HeaderMap, name: &str, value: &s
     Ok(())
 }
 
-/// Removes every header that may carry a credential: `Authorization`,
-/// `Proxy-Authorization`, `Cookie`, and any header whose name mentions a key,
-/// a token, a secret or auth (`X-Api-Key`, `X-Auth-Token`, ...).
-fn strip_credentials(headers: &mut reqwest::header::HeaderMap) {
-    headers.remove(AUTHORIZATION);
-    headers.remove(PROXY_AUTHORIZATION);
-    headers.remove(COOKIE);
-    let sensitive: Vec<HeaderName> = headers
-        .keys()
-        .filter(|name| {
-            let name = name.as_str();
-            ["key", "token", "secret", "auth", "session", "password"].iter().any(|word| name.contains(word))
-        })
-        .cloned()
-        .collect();
-    for name in sensitive {
+/// Keeps only the headers of a request to another origin that carry no
+/// credential: [`CROSS_ORIGIN_SAFE`] and `also` (the page-size header and the
+/// user's `cross_origin_headers`). An allowlist, because no list of credential
+/// names is ever complete (`CB-ACCESS-SIGN`, `X-JFrog-Art-Api`, `X-Honeycomb-Team`...).
+fn keep_only(headers: &mut HeaderMap, also: &[HeaderName]) {
+    let kept = |name: &HeaderName| CROSS_ORIGIN_SAFE.contains(name) || also.contains(name);
+    let dropped: Vec<HeaderName> = headers.keys().filter(|name| !kept(name)).cloned().collect();
+    for name in dropped {
         headers.remove(name);
     }
 }
@@ -434,6 +467,32 @@ mod tests {
         let pairs: Vec<_> = url.query_pairs().into_owned().collect();
         assert_eq!(pairs.last().unwrap().1, "A+b/c=\n&x=1#");
         assert_eq!(pairs.len(), 3);
+    }
+
+    #[test]
+    fn another_origin_gets_only_the_allowlist() {
+        let mut headers = HeaderMap::new();
+        for name in [
+            "authorization",
+            "cookie",
+            "x-api-key",
+            "cb-access-sign",
+            "cb-access-passphrase",
+            "x-jfrog-art-api",
+            "x-honeycomb-team",
+            "x-ovh-consumer",
+            "accept",
+            "user-agent",
+            "content-type",
+            "x-page-size",
+            "x-tag",
+        ] {
+            headers.insert(HeaderName::from_static(name), HeaderValue::from_static("v"));
+        }
+        keep_only(&mut headers, &[HeaderName::from_static("x-page-size"), HeaderName::from_static("x-tag")]);
+        let mut kept: Vec<_> = headers.keys().map(HeaderName::as_str).collect();
+        kept.sort_unstable();
+        assert_eq!(kept, ["accept", "content-type", "user-agent", "x-page-size", "x-tag"]);
     }
 
     #[test]

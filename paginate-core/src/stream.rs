@@ -11,7 +11,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use crate::engine::{Engine, Walker};
-use crate::error::Error;
+use crate::error::{Error, ErrorKind};
 use crate::fetch::{DEFAULT_MAX_BODY, DEFAULT_TIMEOUT, Fetcher};
 use crate::progress::{Observer, Progress, ProgressHook};
 use crate::ratelimit::RateLimiter;
@@ -216,14 +216,49 @@ impl<P: Paginated> Paginator<P> {
         self
     }
 
-    /// Whether a link walk may follow a next URL on another origin (scheme,
-    /// host or port) than the request's. Off by default: such a URL ends the
-    /// walk with [`ErrorKind::CrossOrigin`](crate::ErrorKind::CrossOrigin)
-    /// before anything is sent to it. When on, the request to another origin
-    /// carries no `Authorization`, `Proxy-Authorization` or `Cookie` header,
-    /// nor any header whose name mentions a key, token, secret or auth.
+    /// Whether the walk may go to another origin (scheme, host or port) than
+    /// the request's: follow a link walk's next URL there, resume from a
+    /// checkpoint whose next URL is there, accept a response that came from
+    /// there after the client followed a redirect. Off by default: such a URL
+    /// ends the walk with [`ErrorKind::CrossOrigin`](crate::ErrorKind::CrossOrigin)
+    /// (or, from a checkpoint, [`ErrorKind::InvalidCheckpoint`](crate::ErrorKind::InvalidCheckpoint)),
+    /// before anything is sent to it.
+    ///
+    /// When on, a request the walk sends to another origin carries only
+    /// `Accept`, `Accept-Encoding`, `Accept-Language`, `User-Agent`,
+    /// `Content-Type`, `Content-Length`, the declared page-size header, and the
+    /// headers named with [`cross_origin_headers`](Paginator::cross_origin_headers):
+    /// every other header of the request is left out, whatever its name.
+    /// Headers the client adds itself (`ClientBuilder::default_headers`) are
+    /// out of the walk's reach: keep credentials on the request, not the
+    /// client, when this is on. Redirects are the client's business (see
+    /// [`redirect_policy`](crate::redirect_policy)).
     pub fn allow_cross_origin(mut self, allow: bool) -> Self {
         self.options.allow_cross_origin = allow;
+        self
+    }
+
+    /// Headers of the request that may also go to another origin, besides the
+    /// safe ones [`allow_cross_origin`](Paginator::allow_cross_origin) keeps
+    /// (names, case-insensitive; an invalid name is an
+    /// [`ErrorKind::Config`](crate::ErrorKind::Config) error before any request).
+    ///
+    /// ```
+    /// # fn f<P: paginate_core::Paginated>(request: reqwest::RequestBuilder) {
+    /// use paginate_core::PaginateExt;
+    ///
+    /// let walk = request
+    ///     .paginate::<P>()
+    ///     .allow_cross_origin(true)
+    ///     .cross_origin_headers(["x-request-tag", "if-none-match"]);
+    /// # let _ = walk; }
+    /// ```
+    pub fn cross_origin_headers<I>(mut self, names: I) -> Self
+    where
+        I: IntoIterator,
+        I::Item: AsRef<str>,
+    {
+        self.options.cross_origin_headers.extend(names.into_iter().map(|n| n.as_ref().to_owned()));
         self
     }
 
@@ -248,6 +283,11 @@ impl<P: Paginated> Paginator<P> {
     /// Continues a walk from a checkpoint (from [`Error::checkpoint`] or a
     /// stream's `checkpoint()`), delivering exactly the items not delivered yet.
     /// The request given to [`PaginateExt::paginate`] must be the same one.
+    ///
+    /// The checkpoint is checked first (see [`Checkpoint`]): one that does not
+    /// fit this walk makes the stream's first item an
+    /// [`ErrorKind::InvalidCheckpoint`](crate::ErrorKind::InvalidCheckpoint)
+    /// error, and nothing is sent.
     pub fn resume_from(mut self, checkpoint: Checkpoint) -> Self {
         self.resume = Some(checkpoint);
         self
@@ -265,6 +305,7 @@ impl<P: Paginated + Send + 'static> Paginator<P> {
             max_body: self.max_body,
             limiter: self.limiter,
             timeout: self.timeout,
+            allow_cross_origin: self.options.allow_cross_origin,
             ..Fetcher::new(transport, self.policy)
         });
         let setup = request
@@ -274,7 +315,17 @@ impl<P: Paginated + Send + 'static> Paginator<P> {
             .and_then(|request| RequestTemplate::new(request, P::SPEC, &self.options));
         match setup {
             Ok(template) => {
-                let start = self.resume.unwrap_or_else(|| Checkpoint::new(template.start().clone()));
+                let start = match self.resume {
+                    None => Checkpoint::new(template.start().clone()),
+                    Some(checkpoint) => {
+                        let allow = self.options.allow_cross_origin;
+                        if let Err(reason) = checkpoint.check(&P::SPEC, &template.origin(), allow) {
+                            let kind = ErrorKind::InvalidCheckpoint { reason };
+                            return Engine::failed(Error::new(kind, None, None));
+                        }
+                        checkpoint
+                    }
+                };
                 let walk = Walk::new(P::SPEC, &self.options, template.page_size(), start);
                 let observer =
                     Observer::new(self.on_page, std::any::type_name::<P>(), P::SPEC.style.as_str());
@@ -390,12 +441,12 @@ impl<P: Paginated + Send + 'static> Items<P> {
         let mut cp = match &self.current {
             Some((sent, initial)) if self.buffer.len() > 0 => {
                 let mut cp = sent.clone();
-                cp.skip_items += (initial - self.buffer.len()) as u64;
+                cp.skip_items = cp.skip_items.saturating_add((initial - self.buffer.len()) as u64);
                 cp
             }
             _ => self.engine.next()?.clone(),
         };
-        cp.items_delivered = self.delivered_before + self.delivered;
+        cp.items_delivered = self.delivered_before.saturating_add(self.delivered);
         Some(cp)
     }
 
@@ -451,7 +502,7 @@ impl<P: Paginated> Items<P> {
     /// Stamps the error's checkpoint with the number of items delivered.
     fn with_delivered(&self, mut error: Error) -> Error {
         if let Some(cp) = error.checkpoint_mut() {
-            cp.items_delivered = self.delivered_before + self.delivered;
+            cp.items_delivered = self.delivered_before.saturating_add(self.delivered);
         }
         error
     }

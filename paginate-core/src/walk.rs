@@ -69,6 +69,8 @@ pub(crate) struct Options {
     pub max_offset: Option<u64>,
     pub on_loop: LoopPolicy,
     pub allow_cross_origin: bool,
+    /// Headers the user lets go to another origin, besides the safe ones.
+    pub cross_origin_headers: Vec<String>,
     pub slice_with: Option<SliceFn>,
 }
 
@@ -81,6 +83,7 @@ impl std::fmt::Debug for Options {
             .field("max_offset", &self.max_offset)
             .field("on_loop", &self.on_loop)
             .field("allow_cross_origin", &self.allow_cross_origin)
+            .field("cross_origin_headers", &self.cross_origin_headers)
             .field("slice_with", &self.slice_with.as_ref().map(|_| "<fn>"))
             .finish()
     }
@@ -242,8 +245,10 @@ impl Walk {
             }
             self.last_body = body;
         }
-        self.pages += 1;
-        self.items_received += received;
+        let pages = self.add(self.pages, 1, "page count")?;
+        let items_received = self.add(self.items_received, received, "count of items received")?;
+        self.pages = pages;
+        self.items_received = items_received;
         self.last_received = Some(received);
         if let Some(total) = signals.total {
             self.total = Some(total);
@@ -266,7 +271,7 @@ impl Walk {
                 Position::Cursor(cursor)
             }
             Style::Offset => {
-                let next_offset = offset_of(sent) + received;
+                let next_offset = self.add(offset_of(sent), received, "offset")?;
                 match self.check_offset(next_offset) {
                     Err(_) if self.restart_slice() => Position::Offset(0),
                     Err(e) => return Err(e),
@@ -274,9 +279,9 @@ impl Walk {
                 }
             }
             Style::Page => {
-                let next_page = page_of(sent, self.spec.first_page) + 1;
+                let next_page = self.add(page_of(sent, self.spec.first_page), 1, "page number")?;
                 if let Some(size) = self.page_size {
-                    self.check_offset((next_page - self.spec.first_page) * size)?;
+                    self.check_offset((next_page - self.spec.first_page).saturating_mul(size))?;
                 }
                 Position::Page(next_page)
             }
@@ -307,6 +312,7 @@ impl Walk {
             }
         };
         self.next = Some(Checkpoint {
+            version: Checkpoint::FORMAT,
             position,
             skip_items: 0,
             pages_before: self.pages,
@@ -316,6 +322,15 @@ impl Walk {
             slice: self.slice.clone(),
         });
         Ok(Delivery::Deliver)
+    }
+
+    /// `a + b`, or the end of the walk with [`ErrorKind::Overflow`]: a
+    /// position or counter from a request or a checkpoint never wraps.
+    fn add(&mut self, a: u64, b: u64, counter: &'static str) -> Result<u64, ErrorKind> {
+        a.checked_add(b).ok_or_else(|| {
+            self.next = None;
+            ErrorKind::Overflow { counter }
+        })
     }
 
     /// The walk would repeat itself: an error, or a quiet stop.
@@ -416,7 +431,7 @@ impl Walk {
         }
         if let Some(total) = self.total {
             let progress = match style {
-                Style::Offset => offset_of(sent) + received,
+                Style::Offset => offset_of(sent).saturating_add(received),
                 Style::Cursor | Style::Page | Style::Link | Style::Custom => self.items_received,
             };
             if progress >= total {
@@ -425,7 +440,7 @@ impl Walk {
         }
         if let Some(total_pages) = signals.total_pages {
             let pages_done = match style {
-                Style::Page => page_of(sent, self.spec.first_page) - self.spec.first_page + 1,
+                Style::Page => (page_of(sent, self.spec.first_page) - self.spec.first_page).saturating_add(1),
                 Style::Cursor | Style::Offset | Style::Link | Style::Custom => self.pages,
             };
             if pages_done >= total_pages {
@@ -545,6 +560,25 @@ mod tests {
         assert_eq!(w.next().unwrap().position, Position::Offset(70));
         w.record(&Position::Offset(70), &Signals::default(), 5, fp()).unwrap();
         assert_eq!(w.stopped(), Some(StopReason::TotalReached));
+    }
+
+    #[test]
+    fn counters_never_wrap() {
+        let spec = Spec { style: Style::Offset, offset: Some(Target::Query("o")), ..Spec::DEFAULT };
+        let mut w = walk(spec, None);
+        let err = w.record(&Position::Offset(u64::MAX - 1), &Signals::default(), 5, fp()).unwrap_err();
+        assert!(matches!(err, ErrorKind::Overflow { counter: "offset" }), "{err:?}");
+        assert!(w.next().is_none());
+
+        let spec = Spec { style: Style::Page, page: Some(Target::Query("p")), ..Spec::DEFAULT };
+        let mut w = walk(spec, Some(10));
+        let err = w.record(&Position::Page(u64::MAX), &Signals::default(), 5, fp()).unwrap_err();
+        assert!(matches!(err, ErrorKind::Overflow { counter: "page number" }), "{err:?}");
+
+        let start = Checkpoint { items_received: u64::MAX - 1, ..Checkpoint::new(Position::Start) };
+        let mut w = Walk::new(cursor_spec(), &Options::default(), None, start);
+        let err = w.record(&Position::Start, &signals(Some("c")), 5, fp()).unwrap_err();
+        assert!(matches!(err, ErrorKind::Overflow { .. }), "{err:?}");
     }
 
     #[test]

@@ -279,7 +279,9 @@ impl MockResponse {
         }
     }
 
-    /// Adds a header (after the ones already set).
+    /// Adds a header (after the ones already set). The value goes out as its
+    /// UTF-8 bytes, so a non-ASCII value makes a header that is not visible
+    /// ASCII, as a misbehaving server may send.
     pub fn with_header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
         self.headers.push((name.into(), value.into()));
         self
@@ -351,7 +353,7 @@ impl MockResponse {
             // failing the whole response.
             if let (Ok(name), Ok(value)) = (
                 hyper::header::HeaderName::from_bytes(name.as_bytes()),
-                hyper::header::HeaderValue::from_str(&value),
+                hyper::header::HeaderValue::from_bytes(value.as_bytes()),
             ) {
                 response.headers_mut().append(name, value);
             }
