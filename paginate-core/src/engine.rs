@@ -88,6 +88,8 @@ pub(crate) struct Walker<P> {
     seen_keys: Option<HashSet<u128>>,
     /// How many requests may be in flight at once (offset and page styles).
     concurrency: usize,
+    /// Whether an offset or page walk fans out before its end is known.
+    speculative: bool,
 }
 
 impl<P: Paginated + Send + 'static> Walker<P> {
@@ -96,6 +98,7 @@ impl<P: Paginated + Send + 'static> Walker<P> {
         template: RequestTemplate,
         walk: Walk,
         concurrency: usize,
+        speculative: bool,
     ) -> Walker<P> {
         let mut walk = walk;
         walk.set_origin(template.origin());
@@ -108,6 +111,7 @@ impl<P: Paginated + Send + 'static> Walker<P> {
             pending: None,
             seen_keys: P::SPEC.dedup.then(HashSet::new),
             concurrency: concurrency.max(1),
+            speculative,
         }
     }
 
@@ -243,11 +247,22 @@ impl<P: Paginated + Send + 'static> Walker<P> {
         if self.in_flight.front().map(|(position, _)| position) != expected {
             self.drop_requests();
         }
+        // A short page of a speculative walk says the end is near: plan no
+        // further (what is in flight stays, and is dropped if it is past the end).
+        if self.speculative && !self.walk.end_known() && !self.last_page_full() {
+            self.plan = Plan::default();
+        }
         if self.concurrency > 1 && self.in_flight.is_empty() {
-            self.plan = self.walk.plan(self.template.page_size());
+            self.plan = self.walk.plan(self.template.page_size(), self.speculative);
             // The first planned position is the next request, sent by `fill`.
             self.plan.next();
         }
+    }
+
+    /// Whether the last page had as many items as the page size (or the
+    /// page size is unknown).
+    fn last_page_full(&self) -> bool {
+        self.template.page_size().is_none_or(|size| self.walk.pages_were_full(size))
     }
 
     fn stop_after_error(&mut self) {
@@ -255,8 +270,11 @@ impl<P: Paginated + Send + 'static> Walker<P> {
         self.drop_requests();
     }
 
-    /// Drops (and so cancels) every request in flight and every planned one.
+    /// Drops (and so cancels) every request in flight and every planned one;
+    /// those are counted as wasted.
     fn drop_requests(&mut self) {
+        let dropped = self.in_flight.len() as u64;
+        self.fetcher.wasted.fetch_add(dropped, Ordering::Relaxed);
         self.in_flight.clear();
         self.plan = Plan::default();
     }
@@ -464,6 +482,10 @@ impl<P: Paginated + Send + 'static> Engine<P> {
     pub fn retries(&self) -> u64 {
         self.fetcher.as_ref().map_or(0, |f| f.retries.load(Ordering::Relaxed))
     }
+
+    pub fn wasted(&self) -> u64 {
+        self.fetcher.as_ref().map_or(0, |f| f.wasted.load(Ordering::Relaxed))
+    }
 }
 
 /// Runs `walker` on a task, at most `lookahead` pages ahead of the consumer.
@@ -514,14 +536,21 @@ impl Iterator for Plan {
 impl Walk {
     /// The positions of the pages left, when the end is known from a reported
     /// total (offset style) or page count (page style) and the pages so far
-    /// were full; empty otherwise. Never goes past the end or a limit. Every
-    /// number from the server is used with checked arithmetic.
-    pub(crate) fn plan(&self, page_size: Option<u64>) -> Plan {
+    /// were full; empty otherwise. A `speculative` plan does not wait for the
+    /// end to be known: it runs until an end signal, `max_offset` or a limit.
+    /// Never goes past the end or a limit. Every number from the server is used
+    /// with checked arithmetic.
+    pub(crate) fn plan(&self, page_size: Option<u64>, speculative: bool) -> Plan {
         let Some(next) = self.next() else { return Plan::default() };
         let left = self.pages_left().unwrap_or(u64::MAX);
         match (&next.position, self.spec().style) {
             (Position::Offset(start), Style::Offset) => {
-                let (Some(total), Some(size)) = (self.total(), page_size) else { return Plan::default() };
+                let Some(size) = page_size else { return Plan::default() };
+                let total = match self.total() {
+                    Some(total) => total,
+                    None if speculative => u64::MAX,
+                    None => return Plan::default(),
+                };
                 if size == 0 || !self.pages_were_full(size) {
                     return Plan::default();
                 }
@@ -530,8 +559,15 @@ impl Walk {
                 Plan { next: Some(*start), end, step: size, left, pages: false }
             }
             (Position::Page(start), Style::Page) => {
-                let Some(total_pages) = self.total_pages() else { return Plan::default() };
-                let end = self.spec().first_page.saturating_add(total_pages);
+                let end = match self.total_pages() {
+                    Some(total_pages) => self.spec().first_page.saturating_add(total_pages),
+                    // A short page says the next one is likely empty: no speculation then.
+                    None if speculative && page_size.is_none_or(|size| self.pages_were_full(size)) => {
+                        u64::MAX
+                    }
+                    None => return Plan::default(),
+                };
+                let end = self.max_page().map_or(end, |max| end.min(max.saturating_add(1)));
                 Plan { next: Some(*start), end, step: 1, left, pages: true }
             }
             _ => Plan::default(),

@@ -59,6 +59,8 @@ pub(crate) struct Fetcher {
     pub retries: AtomicU64,
     /// Milliseconds waited between attempts so far, walk-wide (the `max_total_wait` budget).
     pub waited_ms: AtomicU64,
+    /// Requests sent ahead and dropped (past the end, or re-planned).
+    pub wasted: AtomicU64,
     pub max_body: u64,
     /// The gate every request passes before it is sent.
     pub limiter: RateLimiter,
@@ -77,6 +79,7 @@ impl Fetcher {
             hook: None,
             retries: AtomicU64::new(0),
             waited_ms: AtomicU64::new(0),
+            wasted: AtomicU64::new(0),
             max_body: DEFAULT_MAX_BODY,
             limiter: RateLimiter::new(),
             timeout: Some(DEFAULT_TIMEOUT),
@@ -136,8 +139,10 @@ where
                     "the request body is a stream and cannot be sent again".into(),
                 ));
             };
-            fetcher.limiter.acquire().await;
-            let failure = match attempt_once::<P>(&fetcher, copy).await {
+            let permit = fetcher.limiter.acquire().await;
+            let attempt_result = attempt_once::<P>(&fetcher, copy).await;
+            drop(permit);
+            let failure = match attempt_result {
                 Ok(fetched) => return Ok(fetched),
                 Err(failure) => failure,
             };

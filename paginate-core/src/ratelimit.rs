@@ -8,6 +8,7 @@ use std::sync::{Arc, Mutex, PoisonError};
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use reqwest::header::{HeaderMap, RETRY_AFTER};
+use tokio::sync::{OwnedSemaphorePermit, Semaphore};
 use tokio::time::Instant;
 
 use crate::retry::retry_after;
@@ -34,6 +35,13 @@ use crate::retry::retry_after;
 #[derive(Clone, Default)]
 pub struct RateLimiter {
     inner: Arc<Mutex<Gate>>,
+    /// The cap on requests in flight across the walks sharing the limiter.
+    in_flight: Option<Arc<Semaphore>>,
+}
+
+/// A request's place under the in-flight cap, held until its response is read.
+pub(crate) struct Permit {
+    _place: Option<OwnedSemaphorePermit>,
 }
 
 #[derive(Default)]
@@ -52,6 +60,7 @@ impl fmt::Debug for RateLimiter {
         f.debug_struct("RateLimiter")
             .field("held_for", &gate.held_until.map(|t| t.saturating_duration_since(Instant::now())))
             .field("interval", &gate.interval)
+            .field("in_flight_free", &self.in_flight.as_ref().map(|cap| cap.available_permits()))
             .finish()
     }
 }
@@ -78,7 +87,25 @@ impl RateLimiter {
 
     fn with_interval(interval: Option<Duration>) -> RateLimiter {
         let gate = Gate { interval: interval.filter(|i| !i.is_zero()), ..Gate::default() };
-        RateLimiter { inner: Arc::new(Mutex::new(gate)) }
+        RateLimiter { inner: Arc::new(Mutex::new(gate)), in_flight: None }
+    }
+
+    /// Caps the requests in flight at once across every walk sharing this
+    /// limiter (at least 1): for many walks against one API, whose own
+    /// fan-out and lookahead would otherwise add up. A request holds its place
+    /// from the moment it is sent until its body is read, retries waiting
+    /// outside.
+    ///
+    /// ```
+    /// use paginate_core::RateLimiter;
+    ///
+    /// // 20 tenants, one API: at most 8 requests at once, and at most 10 a second.
+    /// let limiter = RateLimiter::per_second(10).max_in_flight(8);
+    /// # let _ = limiter;
+    /// ```
+    pub fn max_in_flight(mut self, requests: usize) -> RateLimiter {
+        self.in_flight = Some(Arc::new(Semaphore::new(requests.max(1))));
+        self
     }
 
     /// Holds every request behind this gate for `wait` from now (it never
@@ -101,9 +128,20 @@ impl RateLimiter {
         (!left.is_zero()).then_some(left)
     }
 
-    /// Waits until a request may be sent, then takes its slot. Returns how
-    /// long it waited.
-    pub(crate) async fn acquire(&self) -> Duration {
+    /// Waits until a request may be sent (a place under the in-flight cap,
+    /// then the gate), then takes its slot.
+    pub(crate) async fn acquire(&self) -> Permit {
+        let permit = match &self.in_flight {
+            // The semaphore is never closed, so acquiring cannot fail.
+            Some(cap) => Arc::clone(cap).acquire_owned().await.ok(),
+            None => None,
+        };
+        self.pass_gate().await;
+        Permit { _place: permit }
+    }
+
+    /// Waits for the gate, then takes a paced slot. Returns how long it waited.
+    async fn pass_gate(&self) -> Duration {
         let started = Instant::now();
         loop {
             let ready_at = {
@@ -359,11 +397,11 @@ mod tests {
     #[tokio::test(start_paused = true)]
     async fn a_hold_gates_and_a_pace_spaces() {
         let limiter = RateLimiter::new();
-        assert_eq!(limiter.acquire().await, Duration::ZERO);
+        assert_eq!(limiter.pass_gate().await, Duration::ZERO);
         limiter.hold_for(Duration::from_secs(2));
         limiter.hold_for(Duration::from_secs(1));
         assert!(limiter.held_for().unwrap() > Duration::from_millis(1900));
-        assert_eq!(limiter.acquire().await, Duration::from_secs(2));
+        assert_eq!(limiter.pass_gate().await, Duration::from_secs(2));
 
         let paced = RateLimiter::per_second(4);
         let start = Instant::now();
@@ -372,5 +410,18 @@ mod tests {
         }
         assert_eq!(start.elapsed(), Duration::from_secs(1));
         assert!(RateLimiter::per_minute(0).lock().interval.is_none());
+    }
+
+    #[tokio::test]
+    async fn the_in_flight_cap_is_shared_by_clones() {
+        let limiter = RateLimiter::new().max_in_flight(2);
+        let other = limiter.clone();
+        let a = limiter.acquire().await;
+        let _b = other.acquire().await;
+        let third = tokio::time::timeout(Duration::from_millis(50), limiter.acquire()).await;
+        assert!(third.is_err(), "a third request waits for a place");
+        drop(a);
+        let third = tokio::time::timeout(Duration::from_millis(50), other.acquire()).await;
+        assert!(third.is_ok(), "a freed place lets it through");
     }
 }

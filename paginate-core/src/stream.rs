@@ -51,6 +51,7 @@ pub struct Paginator<P> {
     on_page: Option<ProgressHook>,
     lookahead: usize,
     concurrency: usize,
+    speculative: bool,
     limiter: RateLimiter,
     timeout: Option<Duration>,
     _page: PhantomData<fn() -> P>,
@@ -86,6 +87,7 @@ impl<P> std::fmt::Debug for Paginator<P> {
             .field("on_page", &self.on_page.as_ref().map(|_| "<fn>"))
             .field("lookahead", &self.lookahead)
             .field("concurrency", &self.concurrency)
+            .field("speculative", &self.speculative)
             .field("rate_limiter", &self.limiter)
             .field("timeout", &self.timeout)
             .finish()
@@ -110,6 +112,7 @@ impl<P: Paginated> Paginator<P> {
             on_page: None,
             lookahead: 1,
             concurrency: 4,
+            speculative: false,
             limiter: RateLimiter::new(),
             timeout: Some(DEFAULT_TIMEOUT),
             _page: PhantomData,
@@ -132,6 +135,39 @@ impl<P: Paginated> Paginator<P> {
     /// the end, and a short page falls back to one request at a time.
     pub fn concurrency(mut self, requests: usize) -> Self {
         self.concurrency = requests.max(1);
+        self
+    }
+
+    /// Lets an offset or page-number walk whose end is unknown (no `total` or
+    /// `total_pages`: Attio, Close) fan out anyway, up to
+    /// [`concurrency`](Paginator::concurrency) requests ahead, assuming every
+    /// page is full (default `false`).
+    ///
+    /// Pages are still delivered in order and each item exactly once: the
+    /// first end signal (an empty or short page, `has_more: false`, ...) drops
+    /// the requests sent past it, at most `concurrency - 1` of them, counted by
+    /// the streams' `wasted_requests()`; a page shorter than the page size
+    /// mid-walk re-plans from the offset actually reached. It never goes past
+    /// `max_offset`, `max_items` or `max_pages`, and a rate limit holds every
+    /// request in flight. Speculation starts after the first full page.
+    ///
+    /// ```no_run
+    /// # use paginated::{PaginateExt, Paginated};
+    /// # #[derive(serde::Deserialize, Paginated)]
+    /// # #[paginate(style = "offset", offset_param = "offset", page_size_param = "limit", page_size = 100)]
+    /// # struct Records { #[paginate(items)] data: Vec<serde_json::Value> }
+    /// # async fn run(client: reqwest::Client) -> Result<(), paginated::Error> {
+    /// let records = client.post("https://api.attio.com/v2/objects/people/records/query")
+    ///     .json(&serde_json::json!({}))
+    ///     .paginate::<Records>()
+    ///     .concurrency(8)
+    ///     .speculative(true)
+    ///     .collect()
+    ///     .await?;
+    /// # let _ = records; Ok(()) }
+    /// ```
+    pub fn speculative(mut self, speculative: bool) -> Self {
+        self.speculative = speculative;
         self
     }
 
@@ -329,7 +365,11 @@ impl<P: Paginated + Send + 'static> Paginator<P> {
                 let walk = Walk::new(P::SPEC, &self.options, template.page_size(), start);
                 let observer =
                     Observer::new(self.on_page, std::any::type_name::<P>(), P::SPEC.style.as_str());
-                Engine::new(Walker::new(fetcher, template, walk, self.concurrency), self.lookahead, observer)
+                Engine::new(
+                    Walker::new(fetcher, template, walk, self.concurrency, self.speculative),
+                    self.lookahead,
+                    observer,
+                )
             }
             Err(e) => Engine::failed(e),
         }
@@ -393,6 +433,13 @@ impl<P: Paginated + Send + 'static> Pages<P> {
     /// How many times a page request was retried so far.
     pub fn retries(&self) -> u64 {
         self.engine.retries()
+    }
+
+    /// How many requests were sent ahead and then dropped: past the end of a
+    /// [`speculative`](Paginator::speculative) walk, or re-planned after a
+    /// short page.
+    pub fn wasted_requests(&self) -> u64 {
+        self.engine.wasted()
     }
 }
 
@@ -468,6 +515,13 @@ impl<P: Paginated + Send + 'static> Items<P> {
     /// How many times a page request was retried so far.
     pub fn retries(&self) -> u64 {
         self.engine.retries()
+    }
+
+    /// How many requests were sent ahead and then dropped: past the end of a
+    /// [`speculative`](Paginator::speculative) walk, or re-planned after a
+    /// short page.
+    pub fn wasted_requests(&self) -> u64 {
+        self.engine.wasted()
     }
 }
 

@@ -214,9 +214,21 @@ impl Walk {
         }
     }
 
+    /// Whether the server reported where the walk ends (`total` or `total_pages`).
+    pub fn end_known(&self) -> bool {
+        self.total.is_some() || self.total_pages.is_some()
+    }
+
     /// Whether the last page was a full page of `size` items.
     pub fn pages_were_full(&self, size: u64) -> bool {
         self.last_received == Some(size)
+    }
+
+    /// Page style: the last page whose first item is within `max_offset`, if
+    /// the API has one and the page size is known.
+    pub fn max_page(&self) -> Option<u64> {
+        let (max, size) = (self.max_offset?, self.page_size?);
+        Some(self.spec.first_page.saturating_add(max / size.max(1)))
     }
 
     /// The largest offset the API accepts, if it has one.
