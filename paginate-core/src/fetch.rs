@@ -156,7 +156,12 @@ where
                     ErrorKind::Status { status, .. } => *status,
                     _ => reqwest::StatusCode::TOO_MANY_REQUESTS,
                 };
-                fetcher.limiter.hold_for(asked);
+                // The other requests of the walk (and of walks sharing the
+                // limiter) hold as long as a retry may wait, not silently for
+                // the whole advertised time: they then meet the limit themselves.
+                if failure.throttled {
+                    fetcher.limiter.hold_for(policy.max_wait);
+                }
                 return Err(ErrorKind::RetryAfterTooLong { status, asked, max_wait: policy.max_wait });
             }
             let wait = match failure.wait {
