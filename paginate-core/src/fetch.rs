@@ -92,12 +92,18 @@ impl Fetcher {
     fn spend(&self, wait: Duration) -> bool {
         let wait_ms = u64::try_from(wait.as_millis()).unwrap_or(u64::MAX);
         let budget_ms = u64::try_from(self.policy.max_total_wait.as_millis()).unwrap_or(u64::MAX);
-        let waited = self.waited_ms.load(Ordering::Relaxed).saturating_add(wait_ms);
-        if waited > budget_ms || self.retries.load(Ordering::Relaxed) >= self.policy.max_retries {
+        // Each budget is checked and taken in one step: pages failing together
+        // under fan-out cannot both pass the check and overdraw it. The wait
+        // goes back if no retry is left (then every later call fails anyway).
+        let take_wait = |waited: u64| waited.checked_add(wait_ms).filter(|total| *total <= budget_ms);
+        if self.waited_ms.fetch_update(Ordering::Relaxed, Ordering::Relaxed, take_wait).is_err() {
             return false;
         }
-        self.waited_ms.fetch_add(wait_ms, Ordering::Relaxed);
-        self.retries.fetch_add(1, Ordering::Relaxed);
+        let take_retry = |retries: u64| (retries < self.policy.max_retries).then(|| retries + 1);
+        if self.retries.fetch_update(Ordering::Relaxed, Ordering::Relaxed, take_retry).is_err() {
+            self.waited_ms.fetch_sub(wait_ms, Ordering::Relaxed);
+            return false;
+        }
         true
     }
 }
@@ -633,5 +639,21 @@ mod tests {
     async fn the_default_timeout_can_be_disabled() {
         let walk = silent_walk().timeout(None).collect();
         assert!(tokio::time::timeout(Duration::from_secs(24 * 3600), walk).await.is_err(), "still waiting");
+    }
+
+    #[test]
+    fn the_walk_wide_budgets_are_spent_exactly() {
+        let spend = |policy: RetryPolicy, waits: &[u64]| {
+            let silent =
+                crate::transport_fn(|_| std::future::pending::<Result<reqwest::Response, BoxError>>());
+            let fetcher = Fetcher::new(Box::new(silent), policy);
+            let taken: Vec<bool> = waits.iter().map(|ms| fetcher.spend(Duration::from_millis(*ms))).collect();
+            (taken, fetcher.retries.into_inner(), fetcher.waited_ms.into_inner())
+        };
+        let by_wait = RetryPolicy::default().max_total_wait(Duration::from_millis(10));
+        assert_eq!(spend(by_wait, &[4, 4, 4, 2, 1]), (vec![true, true, false, true, false], 3, 10));
+        // A wait refused for want of a retry is not counted as waited.
+        let by_count = RetryPolicy::default().max_retries(2);
+        assert_eq!(spend(by_count, &[3, 3, 3]), (vec![true, true, false], 2, 6));
     }
 }
