@@ -520,7 +520,7 @@ impl<'de> DeserializeSeed<'de> for Key<'_> {
     }
 }
 
-impl<'de> Visitor<'de> for Key<'_> {
+impl Visitor<'_> for Key<'_> {
     type Value = bool;
 
     fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
@@ -563,7 +563,7 @@ mod tests {
     #[test]
     fn the_items_are_a_slice_of_the_body_without_the_envelope() {
         let data = Some(&["data"][..]);
-        assert_eq!(items(r#"{"request_id":"r1","data":[1,2],"total":9}"#, data), r#"[1,2]"#);
+        assert_eq!(items(r#"{"request_id":"r1","data":[1,2],"total":9}"#, data), "[1,2]");
         assert_eq!(items(r#"{"data" :  [ {"id": "a"} ] , "x": 1}"#, data), r#"[ {"id": "a"} ]"#);
         // The same items under another envelope compare equal.
         assert_eq!(
