@@ -60,8 +60,10 @@ pub(crate) struct Fetcher {
     pub hook: Option<RetryHook>,
     /// Retries so far, walk-wide (the `max_retries` budget).
     pub retries: AtomicU64,
-    /// Milliseconds waited between attempts so far, walk-wide (the `max_total_wait` budget).
-    pub waited_ms: AtomicU64,
+    /// Nanoseconds waited between attempts so far, walk-wide (the
+    /// `max_total_wait` budget). Not milliseconds: a backoff wait has a
+    /// fraction of one, and dropping it let the waits add up past the budget.
+    pub waited_ns: AtomicU64,
     pub max_body: u64,
     /// The gate every request passes before it is sent.
     pub limiter: RateLimiter,
@@ -79,7 +81,7 @@ impl Fetcher {
             policy,
             hook: None,
             retries: AtomicU64::new(0),
-            waited_ms: AtomicU64::new(0),
+            waited_ns: AtomicU64::new(0),
             max_body: DEFAULT_MAX_BODY,
             limiter: RateLimiter::new(),
             timeout: Some(DEFAULT_TIMEOUT),
@@ -90,18 +92,18 @@ impl Fetcher {
     /// Takes one retry and `wait` from the walk-wide budgets; `false` when
     /// either is spent.
     fn spend(&self, wait: Duration) -> bool {
-        let wait_ms = u64::try_from(wait.as_millis()).unwrap_or(u64::MAX);
-        let budget_ms = u64::try_from(self.policy.max_total_wait.as_millis()).unwrap_or(u64::MAX);
+        let nanos = |d: Duration| u64::try_from(d.as_nanos()).unwrap_or(u64::MAX);
+        let (wait_ns, budget_ns) = (nanos(wait), nanos(self.policy.max_total_wait));
         // Each budget is checked and taken in one step: pages failing together
         // under fan-out cannot both pass the check and overdraw it. The wait
         // goes back if no retry is left (then every later call fails anyway).
-        let take_wait = |waited: u64| waited.checked_add(wait_ms).filter(|total| *total <= budget_ms);
-        if self.waited_ms.fetch_update(Ordering::Relaxed, Ordering::Relaxed, take_wait).is_err() {
+        let take_wait = |waited: u64| waited.checked_add(wait_ns).filter(|total| *total <= budget_ns);
+        if self.waited_ns.fetch_update(Ordering::Relaxed, Ordering::Relaxed, take_wait).is_err() {
             return false;
         }
         let take_retry = |retries: u64| (retries < self.policy.max_retries).then(|| retries + 1);
         if self.retries.fetch_update(Ordering::Relaxed, Ordering::Relaxed, take_retry).is_err() {
-            self.waited_ms.fetch_sub(wait_ms, Ordering::Relaxed);
+            self.waited_ns.fetch_sub(wait_ns, Ordering::Relaxed);
             return false;
         }
         true
@@ -647,13 +649,20 @@ mod tests {
             let silent =
                 crate::transport_fn(|_| std::future::pending::<Result<reqwest::Response, BoxError>>());
             let fetcher = Fetcher::new(Box::new(silent), policy);
-            let taken: Vec<bool> = waits.iter().map(|ms| fetcher.spend(Duration::from_millis(*ms))).collect();
-            (taken, fetcher.retries.into_inner(), fetcher.waited_ms.into_inner())
+            let taken: Vec<bool> = waits.iter().map(|us| fetcher.spend(Duration::from_micros(*us))).collect();
+            (taken, fetcher.retries.into_inner(), Duration::from_nanos(fetcher.waited_ns.into_inner()))
         };
-        let by_wait = RetryPolicy::default().max_total_wait(Duration::from_millis(10));
-        assert_eq!(spend(by_wait, &[4, 4, 4, 2, 1]), (vec![true, true, false, true, false], 3, 10));
+        let ms = Duration::from_millis;
+        let by_wait = RetryPolicy::default().max_total_wait(ms(10));
+        assert_eq!(
+            spend(by_wait, &[4000, 4000, 4000, 2000, 1]),
+            (vec![true, true, false, true, false], 3, ms(10))
+        );
+        // Fractions of a millisecond count: 1.9 ms + 1.9 ms do not fit in 3 ms.
+        let fractions = RetryPolicy::default().max_total_wait(ms(3));
+        assert_eq!(spend(fractions, &[1900, 1900]), (vec![true, false], 1, Duration::from_micros(1900)));
         // A wait refused for want of a retry is not counted as waited.
         let by_count = RetryPolicy::default().max_retries(2);
-        assert_eq!(spend(by_count, &[3, 3, 3]), (vec![true, true, false], 2, 6));
+        assert_eq!(spend(by_count, &[3000, 3000, 3000]), (vec![true, true, false], 2, ms(6)));
     }
 }
