@@ -411,7 +411,7 @@ fn four_60_mib_error_bodies_under_fan_out_cost_four_small_prefixes() {
         let offsets: Vec<u64> = server.requests().iter().map(|r| page_index(r) * 2).collect();
         assert_eq!(offsets.len(), 1 + CONCURRENCY, "{offsets:?}");
         eprintln!("four 60 MiB error bodies at once: heap peak {peak} bytes above the start");
-        assert!(peak < 3 * MIB, "four 60 MiB error bodies cost {peak} bytes of heap");
+        assert!(peak < 2 * MIB, "four 60 MiB error bodies cost {peak} bytes of heap");
     });
 }
 
@@ -446,7 +446,7 @@ fn the_wait_budget_is_for_the_whole_walk() {
         let page = err.page().unwrap();
         assert!(page < 10, "the walk stopped at page {page} of 10");
         assert_eq!(items.len() as u64, (page - 1) * 10, "every page before the failed one");
-        assert!(elapsed < Duration::from_millis(1500), "{elapsed:?}");
+        assert!(elapsed < Duration::from_secs(3), "{elapsed:?}");
         eprintln!("wait budget 500 ms: {} retries waited {waited:?}, stopped at page {page}", events.len());
     });
 }
