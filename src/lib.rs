@@ -137,6 +137,7 @@
 //! - Another HTTP client: [`Paginator::with_transport`] and [`transport_fn`].
 //! - Feature `testing`: [`testing`], an embedded mock of the seed APIs,
 //!   scripted pages, fault injection and request-sequence assertions.
+#![forbid(unsafe_code)]
 #![deny(missing_docs)]
 #![cfg_attr(docsrs, feature(doc_cfg))]
 

@@ -178,7 +178,7 @@ impl<P: Paginated + Send + 'static> Walker<P> {
             break (result, sent);
         };
         let page_number = sent.pages_before.saturating_add(1);
-        let Fetched { mut page, body, url, headers, status } = match result {
+        let Fetched { mut page, raw_items, url, headers, status } = match result {
             Ok(fetched) => fetched,
             Err(kind) => {
                 self.stop_after_error();
@@ -199,7 +199,7 @@ impl<P: Paginated + Send + 'static> Walker<P> {
                 return Poll::Ready(Step::Failed(Error::new(kind, Some(page_number), Some(sent))));
             }
         };
-        let recorded = self.walk.record(&sent.position, &signals, received, body);
+        let recorded = self.walk.record(&sent.position, &signals, received, raw_items);
         match recorded {
             Ok(Delivery::Deliver) => {}
             Ok(Delivery::Discard) => {

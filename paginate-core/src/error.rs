@@ -150,6 +150,8 @@ pub enum ErrorKind {
     SliceValueMissing,
     /// An offset or page-number walk received the same page twice in a row
     /// (a server that clamps the offset and returns its last page again).
+    /// Pages are compared by their items, as raw JSON: a field around them
+    /// that changes on every response (a `request_id`) does not make a page new.
     DuplicatePage,
     /// A response body was larger than the cap (see
     /// [`Paginator::max_body_bytes`](crate::Paginator::max_body_bytes)).

@@ -16,15 +16,18 @@ use crate::retry::{RetryEvent, RetryHook, RetryPolicy};
 use crate::spec::{Paginated, Spec, Style};
 use crate::transport::{BoxError, Transport, is_retryable};
 use bytes::Bytes;
+use serde::Deserialize;
+use serde::de::{DeserializeSeed, Deserializer, IgnoredAny, MapAccess, Visitor};
+use serde_json::value::RawValue;
 
 /// The host reqwest gives a `Response` built from an `http::Response`.
 pub(crate) const NO_URL_HOST: &str = "no.url.provided.local";
 
-/// A decoded page, and for offset and page walks its body (for the
-/// duplicate-page guard, which compares it with the previous one).
+/// A decoded page, and for offset and page walks the raw JSON of its items
+/// (for the duplicate-page guard, which compares it with the previous page's).
 pub(crate) struct Fetched<P> {
     pub page: P,
-    pub body: Option<Bytes>,
+    pub raw_items: Option<Bytes>,
     /// The URL that answered (after redirects), for link walks: the base of a
     /// relative next URL.
     pub url: Option<reqwest::Url>,
@@ -57,8 +60,10 @@ pub(crate) struct Fetcher {
     pub hook: Option<RetryHook>,
     /// Retries so far, walk-wide (the `max_retries` budget).
     pub retries: AtomicU64,
-    /// Milliseconds waited between attempts so far, walk-wide (the `max_total_wait` budget).
-    pub waited_ms: AtomicU64,
+    /// Nanoseconds waited between attempts so far, walk-wide (the
+    /// `max_total_wait` budget). Not milliseconds: a backoff wait has a
+    /// fraction of one, and dropping it let the waits add up past the budget.
+    pub waited_ns: AtomicU64,
     /// Requests sent ahead and dropped (past the end, or re-planned).
     pub wasted: AtomicU64,
     pub max_body: u64,
@@ -78,7 +83,7 @@ impl Fetcher {
             policy,
             hook: None,
             retries: AtomicU64::new(0),
-            waited_ms: AtomicU64::new(0),
+            waited_ns: AtomicU64::new(0),
             wasted: AtomicU64::new(0),
             max_body: DEFAULT_MAX_BODY,
             limiter: RateLimiter::new(),
@@ -90,14 +95,20 @@ impl Fetcher {
     /// Takes one retry and `wait` from the walk-wide budgets; `false` when
     /// either is spent.
     fn spend(&self, wait: Duration) -> bool {
-        let wait_ms = u64::try_from(wait.as_millis()).unwrap_or(u64::MAX);
-        let budget_ms = u64::try_from(self.policy.max_total_wait.as_millis()).unwrap_or(u64::MAX);
-        let waited = self.waited_ms.load(Ordering::Relaxed).saturating_add(wait_ms);
-        if waited > budget_ms || self.retries.load(Ordering::Relaxed) >= self.policy.max_retries {
+        let nanos = |d: Duration| u64::try_from(d.as_nanos()).unwrap_or(u64::MAX);
+        let (wait_ns, budget_ns) = (nanos(wait), nanos(self.policy.max_total_wait));
+        // Each budget is checked and taken in one step: pages failing together
+        // under fan-out cannot both pass the check and overdraw it. The wait
+        // goes back if no retry is left (then every later call fails anyway).
+        let take_wait = |waited: u64| waited.checked_add(wait_ns).filter(|total| *total <= budget_ns);
+        if self.waited_ns.fetch_update(Ordering::Relaxed, Ordering::Relaxed, take_wait).is_err() {
             return false;
         }
-        self.waited_ms.fetch_add(wait_ms, Ordering::Relaxed);
-        self.retries.fetch_add(1, Ordering::Relaxed);
+        let take_retry = |retries: u64| (retries < self.policy.max_retries).then(|| retries + 1);
+        if self.retries.fetch_update(Ordering::Relaxed, Ordering::Relaxed, take_retry).is_err() {
+            self.waited_ns.fetch_sub(wait_ns, Ordering::Relaxed);
+            return false;
+        }
         true
     }
 }
@@ -283,9 +294,6 @@ async fn exchange<P: Paginated>(fetcher: &Fetcher, request: reqwest::Request) ->
         BodyError::Read(e) => cut(e),
         BodyError::TooLarge => Failure::fatal(ErrorKind::BodyTooLarge { limit }),
     })?;
-    // Only offset and page walks compare pages (the duplicate-page guard); the
-    // body is shared, not copied.
-    let kept = matches!(P::SPEC.style, Style::Offset | Style::Page).then(|| body.clone());
     let api_error = |message: String| {
         let rate_limited = P::SPEC.rate_limit_errors.contains(&message.as_str());
         let kind = ErrorKind::Api { message, rate_limited };
@@ -299,7 +307,13 @@ async fn exchange<P: Paginated>(fetcher: &Fetcher, request: reqwest::Request) ->
     };
     match decode::<P>(&body) {
         Ok(page) => match page.api_error() {
-            None => Ok(Fetched { page, body: kept, url, headers, status: status.as_u16() }),
+            None => {
+                // Only offset and page walks compare pages (the duplicate-page
+                // guard): their items, shared with the body, not copied.
+                let raw_items = matches!(P::SPEC.style, Style::Offset | Style::Page)
+                    .then(|| items_json(&body, P::SPEC.items_path));
+                Ok(Fetched { page, raw_items, url, headers, status: status.as_u16() })
+            }
             Some(message) => Err(api_error(message)),
         },
         Err(kind) => {
@@ -452,6 +466,84 @@ pub(crate) fn decode<P: Paginated>(body: &[u8]) -> Result<P, ErrorKind> {
     Ok(page)
 }
 
+/// The raw JSON of a page's items, a zero-copy slice of `body`: what the
+/// duplicate-page guard compares, so that an envelope field that changes on
+/// every response (a `request_id`, a timestamp) does not hide a repeated page.
+/// The whole body when the declaration has no items path or the body has
+/// nothing there.
+fn items_json(body: &Bytes, path: Option<&[&str]>) -> Bytes {
+    let found = path.and_then(|path| {
+        let mut de = serde_json::Deserializer::from_slice(body);
+        AtPath(path).deserialize(&mut de).ok().flatten()
+    });
+    found.map_or_else(|| body.clone(), |raw| body.slice_ref(raw.get().as_bytes()))
+}
+
+/// Walks a path of object keys and borrows the raw JSON at its end; `None`
+/// when a key is missing. Every other value is skipped unparsed.
+struct AtPath<'p>(&'p [&'p str]);
+
+impl<'de> DeserializeSeed<'de> for AtPath<'_> {
+    type Value = Option<&'de RawValue>;
+
+    fn deserialize<D: Deserializer<'de>>(self, de: D) -> Result<Self::Value, D::Error> {
+        match self.0.split_first() {
+            None => <&RawValue>::deserialize(de).map(Some),
+            Some((key, rest)) => de.deserialize_map(Object { key, rest }),
+        }
+    }
+}
+
+/// An object on the path: the value under `key`, followed along `rest`.
+struct Object<'p> {
+    key: &'p str,
+    rest: &'p [&'p str],
+}
+
+impl<'de> Visitor<'de> for Object<'_> {
+    type Value = Option<&'de RawValue>;
+
+    fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "an object with a `{}` key", self.key)
+    }
+
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
+        let mut found = None;
+        while let Some(matches) = map.next_key_seed(Key(self.key))? {
+            if matches && found.is_none() {
+                found = map.next_value_seed(AtPath(self.rest))?;
+            } else {
+                map.next_value::<IgnoredAny>()?;
+            }
+        }
+        Ok(found)
+    }
+}
+
+/// Whether an object key is `self.0`, compared after unescaping (`"d\u0061ta"`
+/// is `data`), without allocating.
+struct Key<'p>(&'p str);
+
+impl<'de> DeserializeSeed<'de> for Key<'_> {
+    type Value = bool;
+
+    fn deserialize<D: Deserializer<'de>>(self, de: D) -> Result<bool, D::Error> {
+        de.deserialize_str(self)
+    }
+}
+
+impl Visitor<'_> for Key<'_> {
+    type Value = bool;
+
+    fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("an object key")
+    }
+
+    fn visit_str<E: serde::de::Error>(self, key: &str) -> Result<bool, E> {
+        Ok(key == self.0)
+    }
+}
+
 fn decode_error(path: String, e: &serde_json::Error, body: &[u8]) -> ErrorKind {
     let malformed = !e.is_data();
     ErrorKind::Decode { path, excerpt: around(body, e.line(), e.column()), message: e.to_string(), malformed }
@@ -465,4 +557,122 @@ fn around(body: &[u8], line: usize, column: usize) -> String {
     let start = at.saturating_sub(60);
     let end = (at + 20).min(body.len());
     String::from_utf8_lossy(&body[start..end]).into_owned()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn items(body: &'static str, path: Option<&[&str]>) -> Bytes {
+        let body = Bytes::from_static(body.as_bytes());
+        let found = items_json(&body, path);
+        // A slice of the body itself, not a copy.
+        let offset = found.as_ptr() as usize - body.as_ptr() as usize;
+        assert!(offset + found.len() <= body.len());
+        found
+    }
+
+    #[test]
+    fn the_items_are_a_slice_of_the_body_without_the_envelope() {
+        let data = Some(&["data"][..]);
+        assert_eq!(items(r#"{"request_id":"r1","data":[1,2],"total":9}"#, data), "[1,2]");
+        assert_eq!(items(r#"{"data" :  [ {"id": "a"} ] , "x": 1}"#, data), r#"[ {"id": "a"} ]"#);
+        // The same items under another envelope compare equal.
+        assert_eq!(
+            items(r#"{"request_id":"r1","data":[1]}"#, data),
+            items(r#"{"data":[1],"request_id":"r22"}"#, data)
+        );
+        // A key elsewhere in the tree that happens to be the item key is not the items.
+        assert_eq!(items(r#"{"meta":{"data":[9]},"data":[1],"more":{"data":[8]}}"#, data), "[1]");
+    }
+
+    #[test]
+    fn escaped_keys_and_nested_paths() {
+        assert_eq!(items(r#"{"d\u0061ta":[1]}"#, Some(&["data"])), "[1]");
+        assert_eq!(items(r#"{"a\"b":[1],"a":[2]}"#, Some(&["a\"b"])), "[1]");
+        assert_eq!(items(r#"{"caf\u00e9":[3]}"#, Some(&["café"])), "[3]");
+        let nested = Some(&["result", "page", "items"][..]);
+        let body = r#"{"id":7,"result":{"items":[0],"page":{"cursor":null,"items":[{"a":[1,{"b":2}]}]}}}"#;
+        assert_eq!(items(body, nested), r#"[{"a":[1,{"b":2}]}]"#);
+        // An empty path (a `transparent` page) is the whole value.
+        assert_eq!(items(" [1, 2] ", Some(&[])), "[1, 2]");
+    }
+
+    #[test]
+    fn without_a_path_or_a_match_the_whole_body_is_compared() {
+        let body = r#"{"data":[1],"request_id":"r"}"#;
+        assert_eq!(items(body, None), body);
+        for path in [&["items"][..], &["data", "inner"], &["request_id", "x"]] {
+            assert_eq!(items(body, Some(path)), body, "{path:?}");
+        }
+        for odd in ["[1,2]", "\"data\"", "null", "{\"data\":", "not json"] {
+            assert_eq!(items(odd, Some(&["data"])), odd);
+        }
+    }
+
+    #[derive(serde::Deserialize)]
+    struct Page {
+        data: Vec<u32>,
+    }
+
+    impl Paginated for Page {
+        type Item = u32;
+        const SPEC: Spec = Spec { cursor: Some(crate::Target::Query("after")), ..Spec::DEFAULT };
+        fn signals(&self) -> crate::Signals {
+            crate::Signals::default()
+        }
+        fn items(&self) -> &[u32] {
+            &self.data
+        }
+        fn items_mut(&mut self) -> &mut Vec<u32> {
+            &mut self.data
+        }
+    }
+
+    /// A walk over a transport that never answers, on the paused clock.
+    fn silent_walk() -> crate::Paginator<Page> {
+        let request = reqwest::Request::new(reqwest::Method::GET, "http://127.0.0.1:9/p".parse().unwrap());
+        let silent = crate::transport_fn(|_| std::future::pending::<Result<reqwest::Response, BoxError>>());
+        crate::Paginator::with_transport(request, silent).retry(RetryPolicy::never()).lookahead(0)
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn a_server_that_never_answers_times_out_after_60_seconds_by_default() {
+        assert_eq!(DEFAULT_TIMEOUT, Duration::from_secs(60));
+        let start = tokio::time::Instant::now();
+        let err = silent_walk().collect().await.unwrap_err();
+        assert_eq!(start.elapsed(), DEFAULT_TIMEOUT);
+        assert!(err.is_transient(), "{err:?}");
+        assert!(err.to_string().contains("no complete response within 60s"), "{err}");
+        assert_eq!(err.checkpoint().unwrap().position, crate::Position::Start);
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn the_default_timeout_can_be_disabled() {
+        let walk = silent_walk().timeout(None).collect();
+        assert!(tokio::time::timeout(Duration::from_secs(24 * 3600), walk).await.is_err(), "still waiting");
+    }
+
+    #[test]
+    fn the_walk_wide_budgets_are_spent_exactly() {
+        let spend = |policy: RetryPolicy, waits: &[u64]| {
+            let silent =
+                crate::transport_fn(|_| std::future::pending::<Result<reqwest::Response, BoxError>>());
+            let fetcher = Fetcher::new(Box::new(silent), policy);
+            let taken: Vec<bool> = waits.iter().map(|us| fetcher.spend(Duration::from_micros(*us))).collect();
+            (taken, fetcher.retries.into_inner(), Duration::from_nanos(fetcher.waited_ns.into_inner()))
+        };
+        let ms = Duration::from_millis;
+        let by_wait = RetryPolicy::default().max_total_wait(ms(10));
+        assert_eq!(
+            spend(by_wait, &[4000, 4000, 4000, 2000, 1]),
+            (vec![true, true, false, true, false], 3, ms(10))
+        );
+        // Fractions of a millisecond count: 1.9 ms + 1.9 ms do not fit in 3 ms.
+        let fractions = RetryPolicy::default().max_total_wait(ms(3));
+        assert_eq!(spend(fractions, &[1900, 1900]), (vec![true, false], 1, Duration::from_micros(1900)));
+        // A wait refused for want of a retry is not counted as waited.
+        let by_count = RetryPolicy::default().max_retries(2);
+        assert_eq!(spend(by_count, &[3000, 3000, 3000]), (vec![true, true, false], 2, ms(6)));
+    }
 }

@@ -1,6 +1,7 @@
 //! The runtime of [`paginated`](https://docs.rs/paginated): pagination specs,
 //! the walk engine and reqwest streams. Most users depend on `paginated`,
 //! which re-exports this crate and the derive.
+#![forbid(unsafe_code)]
 #![deny(missing_docs)]
 
 #[cfg(feature = "blocking")]

@@ -106,8 +106,9 @@ pub(crate) struct Walk {
     /// 128-bit hashes of every cursor or URL followed (16 bytes a page).
     seen: HashSet<u128>,
     on_loop: LoopPolicy,
-    /// The previous page's body (offset and page styles), to spot a repeat.
-    last_body: Option<Bytes>,
+    /// The raw JSON of the previous page's items (offset and page styles), to
+    /// spot a repeat.
+    last_items: Option<Bytes>,
     /// The page count the API reported, once it reported one.
     total_pages: Option<u64>,
     /// The item count of the last page.
@@ -152,7 +153,7 @@ impl Walk {
             stopped: None,
             seen,
             on_loop: options.on_loop,
-            last_body: None,
+            last_items: None,
             total_pages: None,
             last_received: None,
             items_at_start,
@@ -243,19 +244,21 @@ impl Walk {
     }
 
     /// Records a received page: `sent` is the position its request carried,
-    /// `received` its item count. Decides the next position, or the end.
+    /// `received` its item count, `raw_items` the raw JSON of its items
+    /// (offset and page styles), compared with the previous page's. Decides
+    /// the next position, or the end.
     pub fn record(
         &mut self,
         sent: &Position,
         signals: &Signals,
         received: u64,
-        body: Option<Bytes>,
+        raw_items: Option<Bytes>,
     ) -> Result<Delivery, ErrorKind> {
         if matches!(self.spec.style, Style::Offset | Style::Page) && received > 0 {
-            if body.is_some() && self.last_body == body {
+            if raw_items.is_some() && self.last_items == raw_items {
                 return self.repeat(ErrorKind::DuplicatePage).map(|()| Delivery::Discard);
             }
-            self.last_body = body;
+            self.last_items = raw_items;
         }
         let pages = self.add(self.pages, 1, "page count")?;
         let items_received = self.add(self.items_received, received, "count of items received")?;
@@ -398,7 +401,7 @@ impl Walk {
         if !slice.next_slice() {
             return false;
         }
-        self.last_body = None;
+        self.last_items = None;
         true
     }
 

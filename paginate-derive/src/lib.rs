@@ -9,6 +9,7 @@
 //! applies the rules that involve several keys, and `expand` writes the impl —
 //! or, when anything was reported, `compile_error!`s and a stub impl so that
 //! code using the type reports nothing more.
+#![forbid(unsafe_code)]
 
 mod ast;
 mod attr;

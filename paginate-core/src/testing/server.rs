@@ -236,6 +236,10 @@ pub struct MockResponse {
     /// Whether the response is cut short on the wire ([`MockResponse::reset`],
     /// [`MockResponse::truncated`]).
     cut: Cut,
+    /// Filler bytes sent after the body ([`MockResponse::with_padding`]).
+    padding: u64,
+    /// The pause before each byte of the body ([`MockResponse::with_trickle`]).
+    trickle: Option<Duration>,
 }
 
 /// How much of a [`MockResponse`] reaches the wire.
@@ -265,6 +269,8 @@ impl MockResponse {
             body: value.to_string().into_bytes(),
             delay: None,
             cut: Cut::None,
+            padding: 0,
+            trickle: None,
         }
     }
 
@@ -276,6 +282,8 @@ impl MockResponse {
             body: body.as_bytes().to_vec(),
             delay: None,
             cut: Cut::None,
+            padding: 0,
+            trickle: None,
         }
     }
 
@@ -290,6 +298,37 @@ impl MockResponse {
     /// Waits `delay` before sending the response.
     pub fn with_delay(mut self, delay: Duration) -> Self {
         self.delay = Some(delay);
+        self
+    }
+
+    /// Sends `bytes` spaces after the body, so a JSON body stays JSON: a huge
+    /// response (`Content-Length` counts them) that the server never holds in
+    /// memory, since it sends the spaces from one static 64 KiB block. Not
+    /// sent by a [`truncated`](MockResponse::truncated) or
+    /// [`reset`](MockResponse::reset) response.
+    ///
+    /// ```
+    /// # use paginate_core::testing::MockResponse;
+    /// let huge = MockResponse::status(500, serde_json::json!({"message": "overloaded"}))
+    ///     .with_padding(60 << 20);
+    /// assert_eq!(huge.padding(), 60 << 20);
+    /// ```
+    pub fn with_padding(mut self, bytes: u64) -> Self {
+        self.padding = bytes;
+        self
+    }
+
+    /// How many filler bytes follow the body (see [`with_padding`](MockResponse::with_padding)).
+    pub fn padding(&self) -> u64 {
+        self.padding
+    }
+
+    /// Sends the status and headers at once, then the body (padding included)
+    /// one byte every `interval`: a server that trickles, so that no single
+    /// read waits long but the whole response takes `interval` times its
+    /// length.
+    pub fn with_trickle(mut self, interval: Duration) -> Self {
+        self.trickle = Some(interval);
         self
     }
 
@@ -344,8 +383,14 @@ impl MockResponse {
         if let Cut::Body { sent } = self.cut {
             body.truncate(sent);
         }
-        let mut response =
-            Response::new(WireBody { data: Some(Bytes::from(body)), cut: declared.is_some(), closing: None });
+        let padding = if declared.is_some() { 0 } else { self.padding };
+        let mut response = Response::new(WireBody {
+            data: Some(Bytes::from(body)),
+            padding,
+            trickle: self.trickle.map(|interval| (interval, None)),
+            cut: declared.is_some(),
+            closing: None,
+        });
         *response.status_mut() =
             StatusCode::from_u16(self.status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
         for (name, value) in self.headers {
@@ -366,13 +411,36 @@ impl MockResponse {
     }
 }
 
-/// A response body: the bytes, then the end of the stream, or, for a
-/// truncated response, a short pause (so hyper flushes what was sent) and an
-/// error that makes hyper close the connection.
+/// Where the spaces of a padded body come from: no allocation however large.
+static PADDING: [u8; 64 * 1024] = [b' '; 64 * 1024];
+
+/// A response body: the bytes and the padding (at once, or trickled), then
+/// the end of the stream, or, for a truncated response, a short pause (so
+/// hyper flushes what was sent) and an error that makes hyper close the
+/// connection.
 struct WireBody {
     data: Option<Bytes>,
+    /// Spaces still to send after `data`.
+    padding: u64,
+    /// The pause before each byte, and the pause under way.
+    trickle: Option<(Duration, Option<Pin<Box<Sleep>>>)>,
     cut: bool,
     closing: Option<Pin<Box<Sleep>>>,
+}
+
+impl WireBody {
+    /// The next bytes to send, at most `max`.
+    fn next_bytes(&mut self, max: usize) -> Option<Bytes> {
+        if let Some(data) = self.data.as_mut().filter(|data| !data.is_empty()) {
+            return Some(data.split_to(max.min(data.len())));
+        }
+        if self.padding == 0 {
+            return None;
+        }
+        let len = usize::try_from(self.padding).unwrap_or(usize::MAX).min(PADDING.len()).min(max);
+        self.padding -= len as u64;
+        Some(Bytes::from_static(&PADDING[..len]))
+    }
 }
 
 impl Body for WireBody {
@@ -383,8 +451,22 @@ impl Body for WireBody {
         mut self: Pin<&mut Self>,
         cx: &mut Context<'_>,
     ) -> Poll<Option<Result<Frame<Bytes>, io::Error>>> {
-        if let Some(data) = self.data.take().filter(|data| !data.is_empty()) {
-            return Poll::Ready(Some(Ok(Frame::data(data))));
+        let this = &mut *self;
+        let max = match &mut this.trickle {
+            Some((interval, tick))
+                if this.data.as_ref().is_some_and(|d| !d.is_empty()) || this.padding > 0 =>
+            {
+                let sleep = tick.get_or_insert_with(|| Box::pin(tokio::time::sleep(*interval)));
+                if sleep.as_mut().poll(cx).is_pending() {
+                    return Poll::Pending;
+                }
+                *tick = None;
+                1
+            }
+            _ => usize::MAX,
+        };
+        if let Some(bytes) = this.next_bytes(max) {
+            return Poll::Ready(Some(Ok(Frame::data(bytes))));
         }
         if !self.cut {
             return Poll::Ready(None);
@@ -401,14 +483,14 @@ impl Body for WireBody {
     }
 
     fn is_end_stream(&self) -> bool {
-        !self.cut && self.data.as_ref().is_none_or(Bytes::is_empty)
+        !self.cut && self.padding == 0 && self.data.as_ref().is_none_or(Bytes::is_empty)
     }
 
     fn size_hint(&self) -> SizeHint {
-        match (&self.data, self.cut) {
-            (_, true) => SizeHint::default(),
-            (Some(data), false) => SizeHint::with_exact(data.len() as u64),
-            (None, false) => SizeHint::with_exact(0),
+        if self.cut {
+            return SizeHint::default();
         }
+        let data = self.data.as_ref().map_or(0, Bytes::len) as u64;
+        SizeHint::with_exact(data.saturating_add(self.padding))
     }
 }
