@@ -152,13 +152,21 @@ impl<P: Paginated> Paginator<P> {
     /// request in flight. Speculation starts after the first full page.
     ///
     /// ```no_run
-    /// # use paginated::{PaginateExt, Paginated};
-    /// # #[derive(serde::Deserialize, Paginated)]
-    /// # #[paginate(style = "offset", offset_param = "offset", page_size_param = "limit", page_size = 100)]
-    /// # struct Records { #[paginate(items)] data: Vec<serde_json::Value> }
-    /// # async fn run(client: reqwest::Client) -> Result<(), paginated::Error> {
-    /// let records = client.post("https://api.attio.com/v2/objects/people/records/query")
-    ///     .json(&serde_json::json!({}))
+    /// # use paginate_core::{Paginated, Signals, Spec, Style, Target};
+    /// # #[derive(serde::Deserialize)] struct Records { data: Vec<serde_json::Value> }
+    /// # impl Paginated for Records {
+    /// #     type Item = serde_json::Value;
+    /// #     const SPEC: Spec = Spec { style: Style::Offset, offset: Some(Target::Query("offset")),
+    /// #         page_size: Some(Target::Query("limit")), default_page_size: Some(100), ..Spec::DEFAULT };
+    /// #     fn signals(&self) -> Signals { Signals::default() }
+    /// #     fn items(&self) -> &[serde_json::Value] { &self.data }
+    /// #     fn items_mut(&mut self) -> &mut Vec<serde_json::Value> { &mut self.data }
+    /// # }
+    /// use paginate_core::PaginateExt;
+    ///
+    /// # async fn run(client: reqwest::Client) -> Result<(), paginate_core::Error> {
+    /// // #[paginate(style = "offset", offset_param = "offset", page_size_param = "limit", page_size = 100)]
+    /// let records = client.get("https://api.attio.com/v2/notes")
     ///     .paginate::<Records>()
     ///     .concurrency(8)
     ///     .speculative(true)
