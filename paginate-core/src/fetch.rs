@@ -246,16 +246,18 @@ async fn exchange<P: Paginated>(fetcher: &Fetcher, request: reqwest::Request) ->
         P::SPEC.rate_limit_remaining_header,
         now,
     );
+    // A spent quota holds the next request until the reset (pacing, not a
+    // failure), at most as long as a retry would wait. Whatever the status:
+    // servers count a 500 or a 404 against the quota too, and the retry of a
+    // 500 that said "0 left" would otherwise meet a 429.
+    if let Some(reset) = quota.reset.filter(|_| quota.exhausted()) {
+        fetcher.limiter.hold_for(reset.min(fetcher.policy.max_wait));
+    }
     if !status.is_success() {
         let label = describe(&method, response.url());
         // Only the start of an error body is read: enough for the message.
         let body = read_prefix(&mut response, ERROR_BODY_CAP.min(fetcher.max_body)).await;
         return Err(status_failure(&P::SPEC, status, label, &quota, &body, now));
-    }
-    // A spent quota holds the next request until the reset (pacing, not a
-    // failure), at most as long as a retry would wait.
-    if let Some(reset) = quota.reset.filter(|_| quota.exhausted()) {
-        fetcher.limiter.hold_for(reset.min(fetcher.policy.max_wait));
     }
     let limit = fetcher.max_body;
     if response.content_length().is_some_and(|len| len > limit) {
