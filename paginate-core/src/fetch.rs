@@ -438,7 +438,22 @@ pub(crate) fn decode<P: Paginated>(body: &[u8]) -> Result<P, ErrorKind> {
     let mut de = serde_json::Deserializer::from_slice(body);
     let page = serde_path_to_error::deserialize(&mut de).map_err(|e| {
         let path = e.path().to_string();
-        decode_error(path, &e.into_inner(), body)
+        let e = e.into_inner();
+        let mut kind = decode_error(path, &e, body);
+        // serde's derive reads a JSON array as a struct's fields in order, so
+        // a bare array where the declaration expects an object (its items sit
+        // under a key) fails inside the array, at `[0]`. Report the mismatch
+        // at the top, where the error's hint names the fix.
+        if let ErrorKind::Decode { path, message, malformed: false, .. } = &mut kind
+            && P::SPEC.items_path.is_some()
+            && body.iter().find(|b| !b.is_ascii_whitespace()) == Some(&b'[')
+        {
+            *message = format!(
+                "invalid type: sequence, expected an object (read as the struct's fields in order, it failed at `{path}`: {e})"
+            );
+            path.clear();
+        }
+        kind
     })?;
     de.end().map_err(|e| decode_error(String::new(), &e, body))?;
     Ok(page)
