@@ -569,6 +569,27 @@ async fn aws_400_throttling_exception() {
     assert_eq!(timeline.pages(), [1]);
 }
 
+/// A rate limit whose headers say requests remain came from another limit
+/// than the advertised window (a per-second burst under an hourly quota):
+/// the window's reset, an hour away, is not its wait; the throttle backoff is.
+#[tokio::test]
+async fn a_rate_limit_with_quota_left_does_not_wait_for_the_window() {
+    let policy = RetryPolicy::default().throttle_backoff(Duration::from_millis(100));
+    let event = one_refusal::<Numbers>(
+        |wall| {
+            let response = status(429, &json!({"message": "too many requests per second"}))
+                .with_header("x-ratelimit-limit", "5000")
+                .with_header("x-ratelimit-remaining", "4999")
+                .with_header("x-ratelimit-reset", epoch_seconds(wall + Duration::from_secs(3600)));
+            (response, None)
+        },
+        policy,
+    )
+    .await;
+    assert!(!event.from_retry_after, "{event:?}");
+    assert!(event.wait >= Duration::from_millis(100) && event.wait < Duration::from_secs(1), "{event:?}");
+}
+
 // ---- 3. Pacing before the 429 ----
 
 /// A page of a cursor walk: `after=N` asks for page N.

@@ -354,7 +354,13 @@ fn status_failure(
     let retryable = rate_limited || retryable_status(status);
     let wait = if rate_limited {
         let in_body = spec.rate_limit_wait_field.and_then(|path| wait_in_body(json.as_ref()?, path, now));
-        quota.retry_after.or(in_body).or(quota.reset)
+        // The reset counts only for a quota that is spent, or whose remaining
+        // count is not given. When the headers say requests remain, another
+        // limit refused this one (GitHub's secondary limit, a per-second
+        // burst under an hourly quota), and the window's reset says nothing
+        // about it: the throttle backoff applies.
+        let reset = quota.reset.filter(|_| quota.remaining.is_none_or(|left| left == 0));
+        quota.retry_after.or(in_body).or(reset)
     } else {
         quota.retry_after.filter(|_| retryable)
     };
