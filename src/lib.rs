@@ -122,8 +122,11 @@
 //!
 //! - [`derive@Paginated`] documents every `#[paginate(...)]` key.
 //! - [`Paginator`] sets limits (`max_items`, `max_pages`), the page size, the
-//!   [`RetryPolicy`] (on by default: 429/503 with `Retry-After`, 5xx, network
-//!   errors), lookahead and fan-out, and resumes from a [`Checkpoint`].
+//!   [`RetryPolicy`] (on by default: rate limits and 503 after the wait they
+//!   advertise, other 5xx, network errors), the [`RateLimiter`] every request
+//!   passes (shared between walks of one API key, or paced with
+//!   [`RateLimiter::per_second`]), lookahead and fan-out, and resumes from a
+//!   [`Checkpoint`].
 //! - [`Error`] is the one error type; [`ErrorKind`] says what happened, and
 //!   each error carries the page and the checkpoint to resume from.
 //! - [`de::Lenient`] reads numbers that APIs send as strings.

@@ -884,7 +884,8 @@ mod graphql {
 
     /// GitHub GraphQL, a Relay connection: `pageInfo.endCursor` goes back as the
     /// `$after` variable and `first` is the page size; `hasNextPage: false` ends
-    /// the walk even though `endCursor` is still set.
+    /// the walk even though `endCursor` is still set. Errors come in a 200 as
+    /// `{"data": null, "errors": [...]}`; `RATE_LIMITED` is retried.
     #[derive(Debug, Deserialize, Paginated)]
     #[paginate(
         style = "cursor",
@@ -894,8 +895,11 @@ mod graphql {
     )]
     #[paginate(items = "data.repository.issues.nodes", item_type = "Issue")]
     #[paginate(page_size_body = "variables.first", page_size = 100, max_page_size = 100)]
+    #[paginate(api_error = "errors", rate_limit_field = "errors[].type", rate_limit_error = "RATE_LIMITED")]
     struct IssuesQuery {
         data: Data,
+        #[serde(default)]
+        errors: Option<Vec<serde_json::Value>>,
     }
     // end cookbook
 
@@ -947,6 +951,56 @@ mod graphql {
                 json!({"owner": "octocat", "name": "hello-world", "first": 2, "after": cursor(4)}),
             ]
         );
+    }
+
+    #[tokio::test]
+    async fn an_error_with_null_data_is_the_apis_message_after_one_request() {
+        let server = MockServer::start(|_: &RecordedRequest| {
+            MockResponse::json(json!({"data": null, "errors": [
+                {"type": "NOT_FOUND", "path": ["repository"], "message": "Could not resolve to a Repository with the name 'octocat/nope'."}
+            ]}))
+        })
+        .await;
+        let request = reqwest::Client::new().post(server.url("/graphql")).json(&json!({
+            "query": QUERY,
+            "variables": {"owner": "octocat", "name": "nope"}
+        }));
+        let err = request.paginate::<IssuesQuery>().collect().await.unwrap_err();
+        let paginated::ErrorKind::Api { message, rate_limited: false } = err.kind() else {
+            panic!("{err:?}")
+        };
+        assert_eq!(message, "Could not resolve to a Repository with the name 'octocat/nope'.");
+        assert_eq!(server.requests().len(), 1, "not retried");
+    }
+
+    #[tokio::test]
+    async fn rate_limited_is_retried_after_the_reset() {
+        let reset = std::time::SystemTime::now() + std::time::Duration::from_millis(1500);
+        let reset = reset.duration_since(std::time::UNIX_EPOCH).unwrap().as_secs();
+        let sent = std::sync::atomic::AtomicUsize::new(0);
+        let server = MockServer::start(move |_: &RecordedRequest| {
+            if sent.fetch_add(1, std::sync::atomic::Ordering::Relaxed) == 0 {
+                return MockResponse::json(json!({"data": null, "errors": [
+                    {"type": "RATE_LIMITED", "message": "API rate limit exceeded for user ID 1."}
+                ]}))
+                .with_header("x-ratelimit-remaining", "0")
+                .with_header("x-ratelimit-reset", reset.to_string());
+            }
+            let nodes = [json!({"number": 1, "title": "Issue 1"})];
+            MockResponse::json(json!({"data": {"repository": {"issues": {
+                "nodes": nodes, "pageInfo": {"endCursor": cursor(1), "hasNextPage": false}
+            }}}}))
+        })
+        .await;
+        let request = reqwest::Client::new().post(server.url("/graphql")).json(&json!({
+            "query": QUERY,
+            "variables": {"owner": "octocat", "name": "hello-world"}
+        }));
+        let (issues, _) = walk(request.paginate::<IssuesQuery>()).await;
+        assert_eq!(issues.len(), 1);
+        assert_eq!(server.requests().len(), 2);
+        let now = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap().as_secs();
+        assert!(now >= reset, "the retry waited for the reset");
     }
 }
 

@@ -267,16 +267,18 @@ async fn exchange<P: Paginated>(fetcher: &Fetcher, request: reqwest::Request) ->
         P::SPEC.rate_limit_remaining_header,
         now,
     );
+    // A spent quota holds the next request until the reset (pacing, not a
+    // failure), at most as long as a retry would wait. Whatever the status:
+    // servers count a 500 or a 404 against the quota too, and the retry of a
+    // 500 that said "0 left" would otherwise meet a 429.
+    if let Some(reset) = quota.reset.filter(|_| quota.exhausted()) {
+        fetcher.limiter.hold_for(reset.min(fetcher.policy.max_wait));
+    }
     if !status.is_success() {
         let label = describe(&method, response.url());
         // Only the start of an error body is read: enough for the message.
         let body = read_prefix(&mut response, ERROR_BODY_CAP.min(fetcher.max_body)).await;
         return Err(status_failure(&P::SPEC, status, label, &quota, &body, now));
-    }
-    // A spent quota holds the next request until the reset (pacing, not a
-    // failure), at most as long as a retry would wait.
-    if let Some(reset) = quota.reset.filter(|_| quota.exhausted()) {
-        fetcher.limiter.hold_for(reset.min(fetcher.policy.max_wait));
     }
     let limit = fetcher.max_body;
     if response.content_length().is_some_and(|len| len > limit) {
@@ -376,7 +378,13 @@ fn status_failure(
     let retryable = rate_limited || retryable_status(status);
     let wait = if rate_limited {
         let in_body = spec.rate_limit_wait_field.and_then(|path| wait_in_body(json.as_ref()?, path, now));
-        quota.retry_after.or(in_body).or(quota.reset)
+        // The reset counts only for a quota that is spent, or whose remaining
+        // count is not given. When the headers say requests remain, another
+        // limit refused this one (GitHub's secondary limit, a per-second
+        // burst under an hourly quota), and the window's reset says nothing
+        // about it: the throttle backoff applies.
+        let reset = quota.reset.filter(|_| quota.remaining.is_none_or(|left| left == 0));
+        quota.retry_after.or(in_body).or(reset)
     } else {
         quota.retry_after.filter(|_| retryable)
     };
@@ -460,7 +468,22 @@ pub(crate) fn decode<P: Paginated>(body: &[u8]) -> Result<P, ErrorKind> {
     let mut de = serde_json::Deserializer::from_slice(body);
     let page = serde_path_to_error::deserialize(&mut de).map_err(|e| {
         let path = e.path().to_string();
-        decode_error(path, &e.into_inner(), body)
+        let e = e.into_inner();
+        let mut kind = decode_error(path, &e, body);
+        // serde's derive reads a JSON array as a struct's fields in order, so
+        // a bare array where the declaration expects an object (its items sit
+        // under a key) fails inside the array, at `[0]`. Report the mismatch
+        // at the top, where the error's hint names the fix.
+        if let ErrorKind::Decode { path, message, malformed: false, .. } = &mut kind
+            && P::SPEC.items_path.is_some()
+            && body.iter().find(|b| !b.is_ascii_whitespace()) == Some(&b'[')
+        {
+            *message = format!(
+                "invalid type: sequence, expected an object (read as the struct's fields in order, it failed at `{path}`: {e})"
+            );
+            path.clear();
+        }
+        kind
     })?;
     de.end().map_err(|e| decode_error(String::new(), &e, body))?;
     Ok(page)
