@@ -9,7 +9,7 @@
 //!   present. Regenerate with `SUGGEST_OVERWRITE=1 cargo test --test suggest`,
 //!   review the diff, and run again to compile the new files.
 //! - Each `#[paginate]` declaration is compared with the one the cookbook (or,
-//!   for the seed APIs, `examples/tour.rs`) gives for that API: the style, the
+//!   for the seed APIs, `examples/tour.rs` or the README) gives for that API: the style, the
 //!   items, where the position comes from and goes, the page size's target and
 //!   the stop signals. The misses are listed with their reason in
 //!   `KNOWN_MISSES`; run with `--nocapture` for the table.
@@ -93,7 +93,9 @@ fixtures! {
     // The seed APIs of the embedded mock
     intercom => "suggest/intercom/suggested.rs", ContactList, "examples/tour.rs", "", "IntercomContacts";
     intercom_companies => "suggest/intercom_companies/suggested.rs", CompanyList, "examples/tour.rs", "", "IntercomCompanies";
+    intercom_search => "suggest/intercom_search/suggested.rs", ConversationList, "examples/tour.rs", "", "IntercomConversationSearch";
     attio => "suggest/attio/suggested.rs", NoteList, "examples/tour.rs", "", "AttioNotes";
+    attio_query => "suggest/attio_query/suggested.rs", PeopleList, "examples/tour.rs", "", "AttioPeopleQuery";
     close_leads => "suggest/close_leads/suggested.rs", LeadList, "README.md", "", "Leads";
 }
 

@@ -110,7 +110,17 @@ impl<'e> Plan<'e, '_> {
                  number): `style = \"link\"` ends after this page unless a `Link` header says otherwise"
                     .into(),
             );
-            self.d.confirm.push("this may be the only page: try a request with a smaller page size".into());
+            if self.ev.links.is_empty() {
+                self.d
+                    .confirm
+                    .push("this may be the only page: try a request with a smaller page size".into());
+            } else {
+                self.d.confirm.push(
+                    "the `Link` header has no `rel=\"next\"`: the sample may be the last page; `style = \"link\"` \
+                     reads it"
+                        .into(),
+                );
+            }
         }
         if !matches!(self.d.get("style"), Some(Val::Str(s)) if s == "custom") {
             self.page_size();

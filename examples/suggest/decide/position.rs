@@ -55,9 +55,6 @@ impl Plan<'_, '_> {
                         found.keys.join(".")
                     ));
                 }
-                if self.ev.links.iter().filter(|l| l.rels.iter().any(|r| r == "next")).count() == 0 {
-                    self.d.confirm.push("no `rel=\"next\"`: the sample may be the last page".into());
-                }
             }
             (None, Some(found)) => {
                 let path = self.model.rust_path(0, &found.keys);
@@ -148,52 +145,82 @@ impl Plan<'_, '_> {
         };
         let offset_echo = echo(OFFSET_NAMES).cloned();
         let page_echo = echo(&["page", "pagenumber", "currentpage", "pageno", "pageindex"]).cloned();
-        let (style, name, why) = match step {
+        let json_body = match &self.sample().request_body {
+            Some(RequestBody::Json(body)) => Some(body),
+            _ => None,
+        };
+        let in_body = |names: &[&str]| json_body.and_then(|body| number_in_body(body, names));
+        // Where the evidence is says where the position goes: the query, or the JSON body.
+        let (style, name, why, body) = match step {
             Some(Step::Page(name, _)) => (
                 "page",
                 name.clone(),
                 format!("the next URL is your request with `{name}` one higher: page numbers"),
+                false,
             ),
             Some(Step::Offset(name)) => (
                 "offset",
                 name.clone(),
                 format!("the next URL is your request with `{name}` moved by the items received: an offset"),
+                false,
             ),
-            None => match (&offset_in_url, &page_in_url, &offset_echo, &page_echo) {
+            None => match (&offset_in_url, &page_in_url, in_body(OFFSET_NAMES), in_body(PAGE_NAMES)) {
                 (Some((name, value, _)), _, _, _) => {
-                    ("offset", name.clone(), format!("your request sends the offset `{name}={value}`"))
+                    ("offset", name.clone(), format!("your request sends the offset `{name}={value}`"), false)
                 }
-                (None, Some((name, value, _)), _, _) => {
-                    ("page", name.clone(), format!("your request sends the page number `{name}={value}`"))
-                }
-                (None, None, Some(found), _) => (
-                    "offset",
-                    found.key().to_owned(),
-                    format!("the response echoes the offset `{}` = {}", found.keys.join("."), found.shown()),
+                (None, Some((name, value, _)), _, _) => (
+                    "page",
+                    name.clone(),
+                    format!("your request sends the page number `{name}={value}`"),
+                    false,
                 ),
-                (None, None, None, Some(found)) => {
-                    let name = if norm(found.key()) == "currentpage" {
-                        "page".to_owned()
-                    } else {
-                        found.key().to_owned()
-                    };
-                    (
-                        "page",
-                        name,
+                (None, None, Some((path, value)), _) => (
+                    "offset",
+                    path.clone(),
+                    format!("your JSON body sends the offset `{path}` ({value})"),
+                    true,
+                ),
+                (None, None, None, Some((path, value))) => (
+                    "page",
+                    path.clone(),
+                    format!("your JSON body sends the page number `{path}` ({value})"),
+                    true,
+                ),
+                (None, None, None, None) => match (&offset_echo, &page_echo) {
+                    (Some(found), _) => (
+                        "offset",
+                        found.key().to_owned(),
                         format!(
-                            "the response echoes the page number `{}` = {}",
+                            "the response echoes the offset `{}` = {}",
                             found.keys.join("."),
                             found.shown()
                         ),
-                    )
-                }
-                (None, None, None, None) => return false,
+                        json_body.is_some(),
+                    ),
+                    (None, Some(found)) => {
+                        let name = if norm(found.key()) == "currentpage" {
+                            "page".to_owned()
+                        } else {
+                            found.key().to_owned()
+                        };
+                        (
+                            "page",
+                            name,
+                            format!(
+                                "the response echoes the page number `{}` = {}",
+                                found.keys.join("."),
+                                found.shown()
+                            ),
+                            json_body.is_some(),
+                        )
+                    }
+                    (None, None) => return false,
+                },
             },
         };
         self.d.str("style", style);
         self.d.why.push(why);
-        let body_target = matches!(self.sample().request_body, Some(RequestBody::Json(_)));
-        match (style, body_target) {
+        match (style, body) {
             ("offset", false) => self.d.str("offset_param", name),
             ("offset", true) => self.d.str("offset_body", name),
             (_, false) => self.d.str("page_param", name),
@@ -354,22 +381,6 @@ pub(super) fn offset_for(size: &str) -> &'static str {
 /// The page size in a JSON request body: `size`, `limit`, `pagination.per_page`,
 /// or a GraphQL `first: $first` variable.
 pub(super) fn size_in_body(body: &Value) -> Option<(String, u64)> {
-    fn search(value: &Value, prefix: &str, depth: usize) -> Option<(String, u64)> {
-        let map = value.as_object()?;
-        let size = map.iter().find_map(|(key, v)| {
-            let n = norm(key);
-            (SIZE_NAMES.contains(&n.as_str()) && n != "first")
-                .then(|| v.as_u64())
-                .flatten()
-                .map(|v| (format!("{prefix}{key}"), v))
-        });
-        if size.is_some() || depth == 0 {
-            return size;
-        }
-        map.iter()
-            .filter(|(_, v)| v.is_object())
-            .find_map(|(k, v)| search(v, &format!("{prefix}{k}."), depth - 1))
-    }
     if let Some(var) = graphql_variable(body, "first") {
         let value = body.get("variables")?.get(&var).and_then(Value::as_u64);
         return value.map(|v| (format!("variables.{var}"), v));
@@ -377,5 +388,28 @@ pub(super) fn size_in_body(body: &Value) -> Option<(String, u64)> {
     if is_graphql(body) {
         return None;
     }
-    search(body, "", 2)
+    number_in_body(body, SIZE_NAMES)
+}
+
+/// The path and value of an integer in a JSON body whose key is one of `names`
+/// (normalised), at most two objects down (`pagination.per_page`).
+fn number_in_body(body: &Value, names: &[&str]) -> Option<(String, u64)> {
+    fn search(value: &Value, names: &[&str], prefix: &str, depth: usize) -> Option<(String, u64)> {
+        let map = value.as_object()?;
+        let found = map.iter().find_map(|(key, v)| {
+            let n = norm(key);
+            // `first` is GraphQL's page size only as a variable.
+            (names.contains(&n.as_str()) && n != "first")
+                .then(|| v.as_u64())
+                .flatten()
+                .map(|v| (format!("{prefix}{key}"), v))
+        });
+        if found.is_some() || depth == 0 {
+            return found;
+        }
+        map.iter()
+            .filter(|(_, v)| v.is_object())
+            .find_map(|(k, v)| search(v, names, &format!("{prefix}{k}."), depth - 1))
+    }
+    search(body, names, "", 2)
 }
