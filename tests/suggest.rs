@@ -1,7 +1,7 @@
 //! The `suggest` example (`examples/suggest/`) on a first response of every
-//! cookbook API and of the four seed APIs (`tests/suggest/<api>/`: `body.json`,
-//! and where the API needs them `url.txt`, `headers.txt`, `request_body.txt`,
-//! `request_headers.txt`).
+//! cookbook API and of the seed APIs of the embedded mock
+//! (`tests/suggest/<api>/`: `body.json`, and where the API needs them
+//! `url.txt`, `headers.txt`, `request_body.txt`, `request_headers.txt`).
 //!
 //! - Each suggestion is kept as `tests/suggest/<api>/suggested.rs` and compiled
 //!   here, as a module of this one crate: the suggestions compile against the
@@ -9,10 +9,10 @@
 //!   present. Regenerate with `SUGGEST_OVERWRITE=1 cargo test --test suggest`,
 //!   review the diff, and run again to compile the new files.
 //! - Each `#[paginate]` declaration is compared with the one the cookbook (or,
-//!   for the seed APIs, `examples/tour.rs` or the README) gives for that API: the style, the
-//!   items, where the position comes from and goes, the page size's target and
-//!   the stop signals. The misses are listed with their reason in
-//!   `KNOWN_MISSES`; run with `--nocapture` for the table.
+//!   for the seed APIs, `examples/tour.rs` or the README) gives for that API:
+//!   the style, the items, where the position comes from and goes, the page
+//!   size's target and the stop signals. The misses are listed with their
+//!   reason in `KNOWN_MISSES`; run with `--nocapture` for the table.
 
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
