@@ -57,20 +57,7 @@ impl Plan<'_, '_> {
             return names::pascal(&names::singular(&resource));
         }
         match items.keys.last() {
-            Some(key)
-                if !matches!(
-                    norm(key).as_str(),
-                    "data"
-                        | "value"
-                        | "content"
-                        | "list"
-                        | "items"
-                        | "results"
-                        | "entries"
-                        | "elements"
-                        | "objects"
-                ) =>
-            {
+            Some(key) if !NAMELESS_LISTS.contains(&norm(key).as_str()) => {
                 names::pascal(&names::singular(key))
             }
             _ => "Item".to_owned(),
@@ -84,31 +71,7 @@ impl Plan<'_, '_> {
         url.path_segments()?.rev().find_map(|segment| {
             let segment = segment.split('.').next().unwrap_or("").trim_start_matches('_');
             let n = norm(segment);
-            let verb = matches!(
-                n.as_str(),
-                "search"
-                    | "query"
-                    | "select"
-                    | "jql"
-                    | "list"
-                    | "scroll"
-                    | "graphql"
-                    | "find"
-                    | "filter"
-                    | "export"
-                    | "all"
-                    | "api"
-                    | "rest"
-                    | "services"
-                    | "data"
-                    | "admin"
-                    | "v"
-                    | "docs"
-                    | "items"
-                    | "records"
-                    | "results"
-                    | "entries"
-            );
+            let verb = NOT_RESOURCES.contains(&n.as_str());
             let id_like = segment.chars().any(|c| c.is_ascii_digit())
                 && (segment.len() >= 8
                     || segment.starts_with('v')
@@ -200,4 +163,14 @@ const GENERIC_LISTS: &[&str] = &[
     "documents",
     "response",
     "result",
+];
+
+/// Lists whose singular names nothing: their items are an `Item`.
+const NAMELESS_LISTS: &[&str] =
+    &["data", "value", "content", "list", "items", "results", "entries", "elements", "objects"];
+
+/// Path segments that are not the resource: verbs, prefixes and generic lists.
+const NOT_RESOURCES: &[&str] = &[
+    "search", "query", "select", "jql", "list", "scroll", "graphql", "find", "filter", "export", "all",
+    "api", "rest", "services", "data", "admin", "v", "docs", "items", "records", "results", "entries",
 ];
