@@ -38,7 +38,7 @@ macro_rules! fixtures {
         // (a) Every suggestion is a module of this crate.
         $(
             #[path = $path]
-            #[allow(dead_code, clippy::all, clippy::pedantic)] // the suggestions keep every field of the sample
+            #[allow(dead_code)] // the suggestions keep every field of the sample
             mod $name;
         )*
 

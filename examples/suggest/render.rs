@@ -112,7 +112,7 @@ fn paginate_lines(keys: &[(&'static str, Val)]) -> Vec<String> {
                 return None;
             }
             let line = format!("#[paginate({})]\n", parts.join(", "));
-            Some(if line.len() <= WIDTH + 10 {
+            Some(if line.trim_end().len() <= WIDTH {
                 line
             } else {
                 format!("#[paginate(\n    {}\n)]\n", parts.join(",\n    "))

@@ -23,7 +23,12 @@ pub struct Event {
 //   page, declare the flag that says so (`has_more`, `is_last`) or `stop_on_empty_page`
 // - `page_size = 2` is what your request asked for; add the API's `max_page_size` from its docs
 #[derive(Debug, Deserialize, Paginated)]
-#[paginate(style = "cursor", cursor_field = "cursor_next", cursor_param = "_cursor", first_cursor = "")]
+#[paginate(
+    style = "cursor",
+    cursor_field = "cursor_next",
+    cursor_param = "_cursor",
+    first_cursor = ""
+)]
 #[paginate(page_size_param = "_limit", page_size = 2)]
 pub struct EventList {
     #[paginate(items)]

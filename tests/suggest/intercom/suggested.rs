@@ -47,7 +47,11 @@ pub struct Pages {
 //   page, declare the flag that says so (`has_more`, `is_last`) or `stop_on_empty_page`
 // - `page_size = 2` is what your request asked for; add the API's `max_page_size` from its docs
 #[derive(Debug, Deserialize, Paginated)]
-#[paginate(style = "cursor", cursor_field = "pages.next.starting_after", cursor_param = "starting_after")]
+#[paginate(
+    style = "cursor",
+    cursor_field = "pages.next.starting_after",
+    cursor_param = "starting_after"
+)]
 #[paginate(page_size_param = "per_page", page_size = 2)]
 pub struct ContactList {
     pub r#type: String,

@@ -24,7 +24,11 @@ pub struct Record {
 // - `page_size = 200` is what your request asked for; add the API's `max_page_size` from its docs
 #[derive(Debug, Deserialize, Paginated)]
 #[paginate(style = "link", next_url = "next_records_url")]
-#[paginate(page_size_header = "Sforce-Query-Options", page_size_format = "batchSize={}", page_size = 200)]
+#[paginate(
+    page_size_header = "Sforce-Query-Options",
+    page_size_format = "batchSize={}",
+    page_size = 200
+)]
 #[paginate(is_last = "done")]
 pub struct RecordList {
     pub done: bool,

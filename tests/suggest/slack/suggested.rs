@@ -33,7 +33,11 @@ pub struct ResponseMetadata {
 //   page, declare the flag that says so (`has_more`, `is_last`) or `stop_on_empty_page`
 // - `page_size = 2` is what your request asked for; add the API's `max_page_size` from its docs
 #[derive(Debug, Deserialize, Paginated)]
-#[paginate(style = "cursor", cursor_field = "response_metadata.next_cursor", cursor_param = "cursor")]
+#[paginate(
+    style = "cursor",
+    cursor_field = "response_metadata.next_cursor",
+    cursor_param = "cursor"
+)]
 #[paginate(page_size_param = "limit", page_size = 2)]
 #[paginate(api_error = "error")]
 pub struct ChannelList {
