@@ -371,5 +371,6 @@ pub const TOTAL_NAMES: &[&str] = &[
     "numfound",
     "totalrecords",
     "totalelements",
+    "odatacount",
 ];
 pub const TOTAL_PAGES_NAMES: &[&str] = &["totalpages", "pagecount", "numpages", "lastpage", "totalpagecount"];
