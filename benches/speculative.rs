@@ -38,6 +38,12 @@ struct OffsetPage {
     has_more: bool,
 }
 
+/// Pages of the walk with no total.
+const PAGES: u64 = 200;
+/// Walks, and pages per walk, of the many-walks comparison.
+const WALKS: usize = 20;
+const WALK_PAGES: u64 = 20;
+
 struct Args {
     rounds: usize,
     warmup: usize,
@@ -122,7 +128,6 @@ fn main() {
     );
 
     // Part 1: one walk with no total.
-    const PAGES: u64 = 200;
     let one = server(args.latency, PAGES);
     let url = Url::parse(&one.url("/items")).expect("url");
     let mut wasted = Vec::new();
@@ -144,14 +149,11 @@ fn main() {
         5.0,
     );
     println!(
-        "  requests sent past the end and dropped, per speculative walk: {:?} (at most 7 = concurrency - 1)",
-        wasted
+        "  requests sent past the end and dropped, per speculative walk: {wasted:?} (at most 7 = concurrency - 1)"
     );
     drop(one);
 
     // Part 2: 20 walks of 20 pages.
-    const WALKS: usize = 20;
-    const WALK_PAGES: u64 = 20;
     let many = server(args.latency, WALK_PAGES);
     let url = Url::parse(&many.url("/items")).expect("url");
     let ms = common::interleaved(2, args.warmup, args.rounds, |side| {

@@ -61,7 +61,7 @@ impl fmt::Debug for RateLimiter {
             .field("held_for", &gate.held_until.map(|t| t.saturating_duration_since(Instant::now())))
             .field("interval", &gate.interval)
             .field("in_flight_free", &self.in_flight.as_ref().map(|cap| cap.available_permits()))
-            .finish()
+            .finish_non_exhaustive()
     }
 }
 
