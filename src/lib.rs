@@ -120,6 +120,9 @@
 //!
 //! # What else
 //!
+//! - Built on reqwest 0.13, re-exported as [`paginated::reqwest`](reqwest):
+//!   `.paginate()` is a method of its `RequestBuilder`, so a client built from
+//!   another major version of reqwest has no such method.
 //! - [`derive@Paginated`] documents every `#[paginate(...)]` key.
 //! - [`Paginator`] sets limits (`max_items`, `max_pages`), the page size, the
 //!   [`RetryPolicy`] (on by default: 429/503 with `Retry-After`, 5xx, network
@@ -142,6 +145,11 @@
 
 pub use paginate_core::*;
 pub use paginate_derive::Paginated;
+
+/// The reqwest this crate is built with (0.13): `.paginate()` is a method of
+/// its `RequestBuilder`, so build your client from this one, or depend on the
+/// same version, and the two always match.
+pub use reqwest;
 
 #[doc(hidden)]
 pub use paginate_core::__private;
