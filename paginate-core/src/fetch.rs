@@ -13,7 +13,7 @@ use crate::origin;
 use crate::ratelimit::{Quota, RateLimiter, at_path, read_quota, wait_in_body};
 use crate::redact;
 use crate::retry::{RetryEvent, RetryHook, RetryPolicy};
-use crate::spec::{Paginated, Spec, Style};
+use crate::spec::{Decoded, Paginated, Spec, Style};
 use crate::transport::{BoxError, Transport, is_retryable};
 use bytes::Bytes;
 
@@ -430,11 +430,11 @@ fn describe(method: &reqwest::Method, url: &reqwest::Url) -> String {
 /// Decodes a page, reporting the serde path and the body around a failure.
 pub(crate) fn decode<P: Paginated>(body: &[u8]) -> Result<P, ErrorKind> {
     // The fast path; the path-tracking pass runs only to explain a failure.
-    if let Ok(page) = serde_json::from_slice(body) {
+    if let Ok(Decoded(page)) = serde_json::from_slice(body) {
         return Ok(page);
     }
     let mut de = serde_json::Deserializer::from_slice(body);
-    let page = serde_path_to_error::deserialize(&mut de).map_err(|e| {
+    let Decoded(page) = serde_path_to_error::deserialize(&mut de).map_err(|e| {
         let path = e.path().to_string();
         decode_error(path, &e.into_inner(), body)
     })?;

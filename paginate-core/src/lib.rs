@@ -38,7 +38,7 @@ pub use progress::Progress;
 pub use ratelimit::RateLimiter;
 pub use retry::{RetryEvent, RetryPolicy};
 pub use slice::{SliceKey, SliceState, SliceValue};
-pub use spec::{NextRequest, Paginated, Signals, Spec, Style, Target};
+pub use spec::{DecodePage, NextRequest, Paginated, Signals, Spec, Style, Target};
 pub use stream::{Items, Pages, PaginateExt, Paginator};
 pub use transport::{BoxError, Transport, TransportFn, TransportFuture, transport_fn};
 pub use walk::{LoopPolicy, StopReason};

@@ -249,6 +249,40 @@ impl std::fmt::Debug for NextRequest {
     }
 }
 
+/// A page type that can be decoded from a response body: every type that
+/// implements serde's `Deserialize` for any lifetime (`DeserializeOwned`).
+///
+/// It is the supertrait of [`Paginated`] in place of `DeserializeOwned`, so
+/// that a page without `#[derive(Deserialize)]` is one error that says so,
+/// rather than serde's list of the types that do implement it. Never
+/// implement it yourself: derive or implement `Deserialize`.
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` does not implement `serde::Deserialize`",
+    label = "add `#[derive(Deserialize)]` next to `Paginated`",
+    note = "a page is decoded from the response body; it must own its data (no borrowed `&'a str`), as `serde::de::DeserializeOwned` requires"
+)]
+pub trait DecodePage: Sized {
+    /// Decodes a page, as `Deserialize::deserialize` does.
+    fn decode_page<'de, D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error>;
+}
+
+#[diagnostic::do_not_recommend]
+impl<T: serde::de::DeserializeOwned> DecodePage for T {
+    fn decode_page<'de, D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        T::deserialize(deserializer)
+    }
+}
+
+/// A page decoded through [`DecodePage`], for serde entry points that want a
+/// `Deserialize` type.
+pub(crate) struct Decoded<P>(pub P);
+
+impl<'de, P: DecodePage> serde::Deserialize<'de> for Decoded<P> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        P::decode_page(deserializer).map(Decoded)
+    }
+}
+
 /// A response type that describes one page of a paginated endpoint.
 ///
 /// Implemented by `#[derive(Paginated)]`; the methods read the declared fields
@@ -273,7 +307,11 @@ impl std::fmt::Debug for NextRequest {
 ///     fn items_mut(&mut self) -> &mut Vec<u32> { &mut self.data }
 /// }
 /// ```
-pub trait Paginated: serde::de::DeserializeOwned {
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` does not implement `Paginated`",
+    label = "derive it on the struct one page decodes into: `#[derive(Deserialize, Paginated)]`"
+)]
+pub trait Paginated: DecodePage {
     /// The type of one item of a page.
     type Item;
     /// The declaration of the endpoint.

@@ -89,6 +89,17 @@ impl<'a> Input<'a> {
                 Vec::new()
             }
         };
+        for param in node.generics.lifetimes() {
+            cx.error_spanned_by(
+                &param.lifetime,
+                format!(
+                    "`Paginated` pages cannot borrow: each page is decoded from a response body that is \
+                     gone once the page is read; remove `{lifetime}` and use owned types (`String` for \
+                     `&{lifetime} str`, `Vec<T>` for `&{lifetime} [T]`)",
+                    lifetime = param.lifetime
+                ),
+            );
+        }
         Input {
             ident,
             generics: &node.generics,

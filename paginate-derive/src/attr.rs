@@ -311,7 +311,7 @@ impl Container {
             body_key(cx, meta, at, &mut self.offset_body)?;
         } else if *path == MAX_OFFSET {
             // #[paginate(max_offset = 10000)]
-            int_key(cx, meta, at, &mut self.max_offset, |_| None)?;
+            int_key(cx, meta, at, &mut self.max_offset, false, |_| None)?;
         } else if *path == PAGE_PARAM {
             // #[paginate(page_param = "page")]
             query_key(cx, meta, at, &mut self.page_param)?;
@@ -320,7 +320,7 @@ impl Container {
             body_key(cx, meta, at, &mut self.page_body)?;
         } else if *path == FIRST_PAGE {
             // #[paginate(first_page = 0 | 1)]
-            int_key(cx, meta, at, &mut self.first_page, |n| {
+            int_key(cx, meta, at, &mut self.first_page, false, |n| {
                 (n > 1).then(|| format!("`first_page` must be 0 or 1, not {n}"))
             })?;
         } else if *path == NEXT_URL {
@@ -337,14 +337,10 @@ impl Container {
             header_key(cx, meta, at, &mut self.page_size_header)?;
         } else if *path == PAGE_SIZE {
             // #[paginate(page_size = 50)]
-            int_key(cx, meta, at, &mut self.page_size, |n| {
-                (n == 0).then(|| "`page_size` must be at least 1".to_owned())
-            })?;
+            int_key(cx, meta, at, &mut self.page_size, true, |_| None)?;
         } else if *path == MAX_PAGE_SIZE {
             // #[paginate(max_page_size = 150)]
-            int_key(cx, meta, at, &mut self.max_page_size, |n| {
-                (n == 0).then(|| "`max_page_size` must be at least 1".to_owned())
-            })?;
+            int_key(cx, meta, at, &mut self.max_page_size, true, |_| None)?;
         } else if *path == HAS_MORE {
             // #[paginate(has_more = "has_more")]
             field_path_key(cx, meta, at, &mut self.has_more)?;
@@ -430,9 +426,7 @@ impl Container {
             }
         } else if *path == MIN_PAGE_SIZE {
             // #[paginate(min_page_size = 10)]
-            int_key(cx, meta, at, &mut self.min_page_size, |n| {
-                (n == 0).then(|| "`min_page_size` must be at least 1".to_owned())
-            })?;
+            int_key(cx, meta, at, &mut self.min_page_size, true, |_| None)?;
         } else if *path == KEEP_PARAMS {
             // #[paginate(keep_params = "access_token")] (several: comma-separated)
             if let Some(lit) = string(cx, meta, KEEP_PARAMS)? {
@@ -803,12 +797,14 @@ fn status_key(
     Ok(())
 }
 
-// `key = N`, with a key-specific range check.
+// `key = N`: a positive integer when `positive`, else a non-negative one, with a
+// key-specific range check on top.
 fn int_key(
     cx: &Ctxt,
     meta: &ParseNestedMeta,
     at: Position,
     slot: &mut Attr<IntValue>,
+    positive: bool,
     out_of_range: impl FnOnce(u64) -> Option<String>,
 ) -> syn::Result<()> {
     let key = slot.key;
@@ -817,12 +813,21 @@ fn int_key(
         cx.error_spanned_by(&lit, format!("`{key}` takes an integer: `{}`", key.example));
         return Ok(());
     };
-    match lit.base10_parse::<u64>() {
-        Ok(value) => match out_of_range(value) {
-            Some(message) => cx.error_spanned_by(&lit, message),
-            None => slot.set(cx, at, IntValue { lit, value }),
-        },
-        Err(err) => cx.error_spanned_by(&lit, format!("`{key}` takes a non-negative integer: {err}")),
+    let kind = if positive { "a positive integer" } else { "a non-negative integer" };
+    let digits = lit.base10_digits();
+    let parsed = lit.base10_parse::<u64>();
+    let problem = match &parsed {
+        _ if digits.starts_with('-') => {
+            Some(format!("`{key}` must be {kind}, not {digits}; like `{}`", key.example))
+        }
+        Ok(0) if positive => Some(format!("`{key}` must be {kind}, not 0; like `{}`", key.example)),
+        Ok(value) => out_of_range(*value),
+        Err(_) => Some(format!("`{key} = {digits}` is too large; the largest value is {}", u64::MAX)),
+    };
+    match (problem, parsed) {
+        (Some(message), _) => cx.error_spanned_by(&lit, message),
+        (None, Ok(value)) => slot.set(cx, at, IntValue { lit, value }),
+        (None, Err(_)) => unreachable!("a parse error is a problem"),
     }
     Ok(())
 }

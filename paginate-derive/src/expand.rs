@@ -2,7 +2,7 @@
 
 use proc_macro2::{Group, Literal, Span, TokenStream, TokenTree};
 use quote::{quote, quote_spanned};
-use syn::DeriveInput;
+use syn::{DeriveInput, Ident};
 
 use crate::ast::{Input, Items};
 use crate::attr::{Attr, BodyPath, FieldPath, IntValue, Style};
@@ -37,6 +37,8 @@ fn impl_paginated(input: &Input) -> TokenStream {
         Items::Field { ident, elem } => (quote!(#elem), quote!(&self.#ident), quote!(&mut self.#ident)),
         Items::Path { path, elem } => {
             let span = path.lit.span();
+            // At the string, root context: a wrong `item_type` is a plain type
+            // mismatch there. The first segment is checked by the derive.
             let segments = &path.segments;
             // `self` at the call site, like the method's `self`; the rest at the
             // string so a wrong `item_type` is reported there (see `read`).
@@ -61,7 +63,7 @@ fn impl_paginated(input: &Input) -> TokenStream {
     let slice_key = input.attrs.slice_by.value().map(|path| {
         let key = read(&private, path, &quote!(SliceValue::to_slice_key), &quote!(item));
         quote! {
-            fn slice_key(item: &Self::Item) -> #private::Option<#private::SliceKey> {
+            fn slice_key(item: &#item_ty) -> #private::Option<#private::SliceKey> {
                 #key
             }
         }
@@ -69,7 +71,7 @@ fn impl_paginated(input: &Input) -> TokenStream {
     let item_key = input.attrs.dedup_by.value().map(|path| {
         let key = read(&private, path, &quote!(item_key), &quote!(item));
         quote! {
-            fn item_key(item: &Self::Item) -> #private::Option<u128> {
+            fn item_key(item: &#item_ty) -> #private::Option<u128> {
                 #key
             }
         }
@@ -83,10 +85,10 @@ fn impl_paginated(input: &Input) -> TokenStream {
             fn signals(&self) -> #private::Signals {
                 #signals
             }
-            fn items(&self) -> &[Self::Item] {
+            fn items(&self) -> &[#item_ty] {
                 #items_ref
             }
-            fn items_mut(&mut self) -> &mut #private::Vec<Self::Item> {
+            fn items_mut(&mut self) -> &mut #private::Vec<#item_ty> {
                 #items_mut
             }
             #item_key
@@ -99,6 +101,11 @@ fn impl_paginated(input: &Input) -> TokenStream {
 /// The impl emitted next to errors: it compiles whatever the attributes say,
 /// keeps the item type when it is known, and does nothing.
 fn stub(input: &Input) -> TokenStream {
+    // No impl for a borrowing page could decode (see `Input::from_syn`): the
+    // stub would add an error of its own.
+    if input.generics.lifetimes().next().is_some() {
+        return TokenStream::new();
+    }
     let private = private(input);
     let item_ty = match input.items() {
         Some(Items::Field { elem, .. } | Items::Path { elem, .. }) => quote!(#elem),
@@ -113,10 +120,10 @@ fn stub(input: &Input) -> TokenStream {
             fn signals(&self) -> #private::Signals {
                 #private::Default::default()
             }
-            fn items(&self) -> &[Self::Item] {
+            fn items(&self) -> &[#item_ty] {
                 &[]
             }
-            fn items_mut(&mut self) -> &mut #private::Vec<Self::Item> {
+            fn items_mut(&mut self) -> &mut #private::Vec<#item_ty> {
                 // Never runs: the stub only exists next to a `compile_error!`.
                 ::core::unreachable!()
             }
@@ -128,12 +135,20 @@ fn impl_block(input: &Input, private: &TokenStream, body: &TokenStream) -> Token
     let ident = input.ident;
     let (impl_generics, ty_generics, where_clause) = input.generics.split_for_impl();
     let predicates = where_clause.map(|clause| &clause.predicates);
+    // A generic page decodes only for some arguments: the impl says which. A
+    // plain one has an unconditional impl, so that a missing
+    // `#[derive(Deserialize)]` is the one error of the `DecodePage`
+    // supertrait, under the struct's name, and not one more at every call site.
+    let decodes = (!input.generics.params.is_empty()).then(|| quote!(Self: #private::DecodePage,));
+    let where_clause = (decodes.is_some() || predicates.is_some_and(|p| !p.is_empty()))
+        .then(|| quote!(where #decodes #predicates));
+    // The trait path at the struct's name: that is where a missing
+    // `Deserialize` is reported.
+    let paginated = respan(quote!(#private::Paginated), ident.span());
     quote! {
         #[automatically_derived]
-        impl #impl_generics #private::Paginated for #ident #ty_generics
-        where
-            Self: #private::DeserializeOwned,
-            #predicates
+        impl #impl_generics #paginated for #ident #ty_generics
+        #where_clause
         {
             #body
         }
@@ -389,7 +404,8 @@ fn signals(input: &Input, private: &TokenStream) -> TokenStream {
 /// `on_unimplemented` messages point at it.
 fn read(private: &TokenStream, path: &FieldPath, leaf: &TokenStream, this: &TokenStream) -> TokenStream {
     let span = path.lit.span();
-    let (first, rest) = path.segments.split_first().expect("a field path has a segment");
+    let segments = field_names(path);
+    let (first, rest) = segments.split_first().expect("a field path has a segment");
     // Hygiene: `self` must carry the span of the method's `&self` (call site),
     // while every `__paginate_v` carries the string's span, so that the locals
     // resolve to each other even when the struct comes out of a `macro_rules!`
@@ -399,7 +415,10 @@ fn read(private: &TokenStream, path: &FieldPath, leaf: &TokenStream, this: &Toke
     let mut steps = vec![quote_spanned!(span=> let __paginate_v = &(*#this).#first;)];
     let hop = respan(quote!(#private::Hop), span);
     for segment in rest {
-        steps.push(quote_spanned!(span=> let __paginate_v = (&#hop(__paginate_v)).hop()?;));
+        // Two steps: an `Option<Vec<T>>` or `Option<serde_json::Value>` is
+        // unwrapped by the first, and refused by the second.
+        let step = quote_spanned!(span=> let __paginate_v = (&#hop(__paginate_v)).hop()?;);
+        steps.extend([step.clone(), step]);
         steps.push(quote_spanned!(span=> let __paginate_v = &(*__paginate_v).#segment;));
     }
     let hops = (!rest.is_empty()).then(|| quote!(use #private::{HopOption as _, HopPlain as _};));
@@ -415,6 +434,24 @@ fn read(private: &TokenStream, path: &FieldPath, leaf: &TokenStream, this: &Toke
             #convert
         })()
     }
+}
+
+/// The segments of `path` as field names at the string's location but in the
+/// macro's context: rustc still reports "no field `nxt` on type `Pages`" under
+/// the string, but does not offer to replace the whole string by the field
+/// name, which would be no path at all (and unquoted). The first segment of a
+/// path of the struct is checked by the derive, with the whole path written
+/// out (`check::field_paths`).
+fn field_names(path: &FieldPath) -> Vec<Ident> {
+    let at = Span::call_site().located_at(path.lit.span());
+    path.segments
+        .iter()
+        .map(|segment| {
+            let mut segment = segment.clone();
+            segment.set_span(at);
+            segment
+        })
+        .collect()
 }
 
 /// `tokens` with every span set to `span`.

@@ -58,8 +58,9 @@ use syn::{DeriveInput, parse_macro_input};
 /// assert_eq!(Contacts::SPEC.default_page_size, Some(50));
 /// ```
 ///
-/// The struct also needs `Deserialize` (the trait requires `DeserializeOwned`).
-/// Keys may be split across several `#[paginate(...)]` attributes; each key
+/// The struct also needs `Deserialize` (without it, the one error says so),
+/// and owns its data: a page cannot borrow from a body that is gone once it is
+/// decoded, so a lifetime parameter is an error. Keys may be split across several `#[paginate(...)]` attributes; each key
 /// may appear once.
 ///
 /// # The style
@@ -216,7 +217,13 @@ use syn::{DeriveInput, parse_macro_input};
 /// like `r#type` included) from the struct down to the value;
 /// `cursor_item_field` and `dedup_by` take one from the item type. The derive
 /// writes ordinary field accesses, so a typo is rustc's own "no field `nxt`
-/// on type `Pages`", pointing at the string. On the way down (for every key but
+/// on type `Pages`", pointing at the string; a wrong first segment of a path
+/// of the struct (whose fields the derive sees) is reported with the whole
+/// path written out again. Paths name Rust fields, not the JSON keys
+/// `#[serde(rename)]` reads them from (`next_cursor`, not `nextCursor`), and
+/// go neither through a `Vec` (the cursor in the last item is
+/// `cursor_item_field`) nor into a `serde_json::Value` (give that part of the
+/// response a struct type). On the way down (for every key but
 /// `items`), an `Option<T>` field is stepped into when `Some` and ends the
 /// read with "absent" when `None`; `Box<T>`, `Option<Box<T>>` and
 /// `Box<Option<T>>` work too. The last field may itself be optional:
@@ -247,8 +254,8 @@ use syn::{DeriveInput, parse_macro_input};
 ///
 /// # What it generates
 ///
-/// An `impl Paginated for Name` (with the struct's generics, bounded by
-/// `Self: DeserializeOwned`) whose `SPEC` holds the declared values and whose
+/// An `impl Paginated for Name` (with the struct's generics, and for a
+/// generic struct bounded by `Self: DecodePage`, that is by `Deserialize`) whose `SPEC` holds the declared values and whose
 /// `signals`, `items` and `items_mut` read the declared fields. Mistakes in
 /// the attributes are reported all at once, on the key or value to change.
 #[proc_macro_derive(Paginated, attributes(paginate))]
