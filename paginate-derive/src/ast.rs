@@ -181,6 +181,22 @@ pub fn vec_element(ty: &Type) -> Option<&Type> {
     }
 }
 
+impl<'a> Items<'a> {
+    /// The item type.
+    pub fn elem(&self) -> &'a Type {
+        match self {
+            Items::Field { elem, .. } | Items::Path { elem, .. } => elem,
+        }
+    }
+}
+
+/// The type parameter of `generics` that `ty` is, if it is one (`T`).
+pub fn type_param<'g>(generics: &'g Generics, ty: &Type) -> Option<&'g Ident> {
+    let Type::Path(ty) = ty else { return None };
+    let ident = ty.path.get_ident().filter(|_| ty.qself.is_none())?;
+    generics.type_params().map(|param| &param.ident).find(|param| *param == ident)
+}
+
 /// Whether `ty` is syntactically `Option<...>`, for a friendlier message.
 pub fn is_option(ty: &Type) -> bool {
     matches!(ty, Type::Path(ty) if ty.path.segments.last().is_some_and(|last| last.ident == "Option"))

@@ -105,6 +105,24 @@ pub struct FieldPath {
     pub segments: Vec<Ident>,
 }
 
+/// Where a key reads a value of an item (`cursor_item_field`, `dedup_by`,
+/// `slice_by`): a path in the item type, or, written bare, the item type's own
+/// impl of `ItemCursor`, `ItemKey` or `ItemSliceKey` (for items whose fields
+/// the derive cannot see, such as a type parameter).
+pub enum ItemRead {
+    Path(FieldPath),
+    Trait,
+}
+
+impl ItemRead {
+    pub fn path(&self) -> Option<&FieldPath> {
+        match self {
+            ItemRead::Path(path) => Some(path),
+            ItemRead::Trait => None,
+        }
+    }
+}
+
 /// A path of JSON object keys (`"pagination.per_page"`) in the request body.
 pub struct BodyPath {
     pub lit: LitStr,
@@ -136,7 +154,7 @@ pub struct Container {
     pub style: Attr<StyleValue>,
     pub krate: Attr<Path>,
     pub cursor_field: Attr<FieldPath>,
-    pub cursor_item_field: Attr<FieldPath>,
+    pub cursor_item_field: Attr<ItemRead>,
     pub cursor_header: Attr<LitStr>,
     pub cursor_param: Attr<LitStr>,
     pub cursor_body: Attr<BodyPath>,
@@ -161,7 +179,7 @@ pub struct Container {
     pub total_pages: Attr<FieldPath>,
     pub stop_on_short_page: Attr<bool>,
     pub stop_on_empty_page: Attr<bool>,
-    pub dedup_by: Attr<FieldPath>,
+    pub dedup_by: Attr<ItemRead>,
     pub api_error: Attr<FieldPath>,
     pub rate_limit_error: Attr<LitStr>,
     pub rate_limit_status: Attr<StatusList>,
@@ -177,7 +195,7 @@ pub struct Container {
     pub keep_params: Attr<LitStr>,
     pub next_state: Attr<Path>,
     pub next_request: Attr<Path>,
-    pub slice_by: Attr<FieldPath>,
+    pub slice_by: Attr<ItemRead>,
     pub slice_param: Attr<LitStr>,
     pub slice_body: Attr<BodyPath>,
     pub items: Attr<FieldPath>,
@@ -282,7 +300,8 @@ impl Container {
             field_path_key(cx, meta, at, &mut self.cursor_field)?;
         } else if *path == CURSOR_ITEM_FIELD {
             // #[paginate(cursor_item_field = "id")]: a path in the item type
-            field_path_key(cx, meta, at, &mut self.cursor_item_field)?;
+            // #[paginate(cursor_item_field)]: the item's `ItemCursor` impl
+            item_read_key(cx, meta, at, &mut self.cursor_item_field)?;
         } else if *path == CURSOR_HEADER {
             // #[paginate(cursor_header = "X-Next-Cursor")]
             header_key(cx, meta, at, &mut self.cursor_header)?;
@@ -361,7 +380,8 @@ impl Container {
             flag_key(cx, meta, at, &mut self.stop_on_empty_page)?;
         } else if *path == SLICE_BY {
             // #[paginate(slice_by = "date_created")]: a path in the item type
-            field_path_key(cx, meta, at, &mut self.slice_by)?;
+            // #[paginate(slice_by)]: the item's `ItemSliceKey` impl
+            item_read_key(cx, meta, at, &mut self.slice_by)?;
         } else if *path == SLICE_PARAM {
             // #[paginate(slice_param = "date_created__gte")]
             query_key(cx, meta, at, &mut self.slice_param)?;
@@ -450,7 +470,8 @@ impl Container {
             }
         } else if *path == DEDUP_BY {
             // #[paginate(dedup_by = "id")]: a path in the item type
-            field_path_key(cx, meta, at, &mut self.dedup_by)?;
+            // #[paginate(dedup_by)]: the item's `ItemKey` impl
+            item_read_key(cx, meta, at, &mut self.dedup_by)?;
         } else if *path == ITEMS {
             // #[paginate(items = "data.items")]
             if !meta.input.peek(Token![=]) {
@@ -617,6 +638,25 @@ fn field_path_key(
         && let Some(path) = parse_field_path(cx, lit, slot.key)
     {
         slot.set(cx, at, path);
+    }
+    Ok(())
+}
+
+// `key = "a.b"` (a path in the item type) or a bare `key` (the item's trait impl).
+fn item_read_key(
+    cx: &Ctxt,
+    meta: &ParseNestedMeta,
+    at: Position,
+    slot: &mut Attr<ItemRead>,
+) -> syn::Result<()> {
+    if !meta.input.peek(Token![=]) {
+        slot.set(cx, at, ItemRead::Trait);
+        return Ok(());
+    }
+    if let Some(lit) = string(cx, meta, slot.key)?
+        && let Some(path) = parse_field_path(cx, lit, slot.key)
+    {
+        slot.set(cx, at, ItemRead::Path(path));
     }
     Ok(())
 }

@@ -5,7 +5,7 @@
 use syn::ext::IdentExt;
 
 use crate::ast::{self, Field, Input};
-use crate::attr::{Declared, FieldPath, Style, StyleValue};
+use crate::attr::{Declared, FieldPath, ItemRead, Style, StyleValue};
 use crate::ctxt::Ctxt;
 use crate::symbol::{self, Key, Scope};
 use crate::wire;
@@ -14,6 +14,7 @@ use crate::wire;
 pub fn check(cx: &Ctxt, input: &Input) {
     items(cx, input);
     field_paths(cx, input);
+    item_paths(cx, input);
     page_size(cx, input);
     rate_limit_values(cx, input);
     let Some(style) = style_declared(cx, input) else { return };
@@ -467,4 +468,40 @@ fn no_such_field(cx: &Ctxt, input: &Input, key: Key, path: &FieldPath) {
 /// `a.b.c`.
 fn join(segments: &[syn::Ident]) -> String {
     segments.iter().map(ToString::to_string).collect::<Vec<_>>().join(".")
+}
+
+// A path in an item whose type is a type parameter (`data: Vec<T>`): the derive
+// cannot see its fields, so the key is written bare and read through the
+// item type's trait impl.
+fn item_paths(cx: &Ctxt, input: &Input) {
+    let Some(param) = input.items().and_then(|items| ast::type_param(input.generics, items.elem())) else {
+        return;
+    };
+    let a = &input.attrs;
+    let reads = [
+        (
+            symbol::CURSOR_ITEM_FIELD,
+            &a.cursor_item_field,
+            "ItemCursor",
+            "fn cursor(&self) -> impl paginated::CursorValue + '_ { &self.id }",
+        ),
+        (symbol::DEDUP_BY, &a.dedup_by, "ItemKey", "fn key(&self) -> impl std::hash::Hash + '_ { &self.id }"),
+        (
+            symbol::SLICE_BY,
+            &a.slice_by,
+            "ItemSliceKey",
+            "fn slice_key(&self) -> impl paginated::SliceValue + '_ { &self.date_created }",
+        ),
+    ];
+    for (key, slot, trait_name, method) in reads {
+        let Some(path) = slot.value().and_then(ItemRead::path) else { continue };
+        cx.error_spanned_by(
+            &path.lit,
+            format!(
+                "the items are `{param}`, a type parameter, whose fields the derive cannot see: write `{key}` \
+                 without a path, and implement `paginated::{trait_name}` for each item type: \
+                 `impl paginated::{trait_name} for Customer {{ {method} }}`"
+            ),
+        );
+    }
 }

@@ -5,7 +5,7 @@ use quote::{quote, quote_spanned};
 use syn::{DeriveInput, Ident};
 
 use crate::ast::{Input, Items};
-use crate::attr::{Attr, BodyPath, FieldPath, IntValue, Style};
+use crate::attr::{Attr, BodyPath, FieldPath, IntValue, ItemRead, Keyed, Style};
 use crate::check;
 use crate::ctxt::Ctxt;
 
@@ -60,25 +60,46 @@ fn impl_paginated(input: &Input) -> TokenStream {
             }
         }
     });
-    let slice_key = input.attrs.slice_by.value().map(|path| {
-        let key = read(&private, path, &quote!(SliceValue::to_slice_key), &quote!(item));
+    let slice_key = input.attrs.slice_by.get().map(|keyed| {
+        let key = item_read(
+            &private,
+            keyed,
+            (quote!(SliceValue::to_slice_key), quote!(ItemSliceKey::slice_key)),
+            &quote!(item),
+        );
         quote! {
             fn slice_key(item: &#item_ty) -> #private::Option<#private::SliceKey> {
                 #key
             }
         }
     });
-    let item_key = input.attrs.dedup_by.value().map(|path| {
-        let key = read(&private, path, &quote!(item_key), &quote!(item));
+    let item_key = input.attrs.dedup_by.get().map(|keyed| {
+        let key = item_read(&private, keyed, (quote!(item_key), quote!(ItemKey::key)), &quote!(item));
         quote! {
             fn item_key(item: &#item_ty) -> #private::Option<u128> {
                 #key
             }
         }
     });
+    // A generic item type is read through its trait impls: the impl needs them.
+    let a = &input.attrs;
+    let item_bounds: Vec<TokenStream> = if input.generics.type_params().next().is_some() {
+        [
+            (&a.cursor_item_field, quote!(ItemCursor)),
+            (&a.dedup_by, quote!(ItemKey)),
+            (&a.slice_by, quote!(ItemSliceKey)),
+        ]
+        .into_iter()
+        .filter(|(read, _)| matches!(read.value(), Some(ItemRead::Trait)))
+        .map(|(_, bound)| quote!(#item_ty: #private::#bound,))
+        .collect()
+    } else {
+        Vec::new()
+    };
     impl_block(
         input,
         &private,
+        &quote!(#(#item_bounds)*),
         &quote! {
             type Item = #item_ty;
             const SPEC: #private::Spec = #spec;
@@ -114,6 +135,7 @@ fn stub(input: &Input) -> TokenStream {
     impl_block(
         input,
         &private,
+        &quote!(),
         &quote! {
             type Item = #item_ty;
             const SPEC: #private::Spec = #private::Spec::DEFAULT;
@@ -131,7 +153,7 @@ fn stub(input: &Input) -> TokenStream {
     )
 }
 
-fn impl_block(input: &Input, private: &TokenStream, body: &TokenStream) -> TokenStream {
+fn impl_block(input: &Input, private: &TokenStream, bounds: &TokenStream, body: &TokenStream) -> TokenStream {
     let ident = input.ident;
     let (impl_generics, ty_generics, where_clause) = input.generics.split_for_impl();
     let predicates = where_clause.map(|clause| &clause.predicates);
@@ -141,7 +163,7 @@ fn impl_block(input: &Input, private: &TokenStream, body: &TokenStream) -> Token
     // supertrait, under the struct's name, and not one more at every call site.
     let decodes = (!input.generics.params.is_empty()).then(|| quote!(Self: #private::DecodePage,));
     let where_clause = (decodes.is_some() || predicates.is_some_and(|p| !p.is_empty()))
-        .then(|| quote!(where #decodes #predicates));
+        .then(|| quote!(where #decodes #bounds #predicates));
     // The trait path at the struct's name: that is where a missing
     // `Deserialize` is reported.
     let paginated = respan(quote!(#private::Paginated), ident.span());
@@ -361,10 +383,11 @@ fn signals(input: &Input, private: &TokenStream) -> TokenStream {
             })
         })
         .collect();
-    if let Some(path) = a.cursor_item_field.value() {
+    if let Some(keyed) = a.cursor_item_field.get() {
         // The cursor is a field of the last item; an empty page has none, which ends the walk.
         let item = quote!(__paginate_item);
-        let read = read(private, path, &quote!(CursorValue::to_cursor), &item);
+        let read =
+            item_read(private, keyed, (quote!(CursorValue::to_cursor), quote!(ItemCursor::cursor)), &item);
         fields.insert(
             0,
             quote! {
@@ -392,6 +415,25 @@ fn signals(input: &Input, private: &TokenStream) -> TokenStream {
         #private::Signals {
             #(#fields,)*
             ..#private::Default::default()
+        }
+    }
+}
+
+/// Reads an item's value: along a path in the item type (see [`read`]), or
+/// through the item type's trait impl (`ItemCursor`, `ItemKey`,
+/// `ItemSliceKey`), spanned at the key so that a missing impl is reported there.
+fn item_read(
+    private: &TokenStream,
+    keyed: &Keyed<ItemRead>,
+    (leaf, accessor): (TokenStream, TokenStream),
+    item: &TokenStream,
+) -> TokenStream {
+    match &keyed.value {
+        ItemRead::Path(path) => read(private, path, &leaf, item),
+        ItemRead::Trait => {
+            let accessor = respan(quote!(#private::#accessor), keyed.key);
+            let leaf = respan(quote!(#private::#leaf), keyed.key);
+            quote!(#leaf(&#accessor(#item)))
         }
     }
 }

@@ -235,6 +235,46 @@ use syn::{DeriveInput, parse_macro_input};
 /// | `has_more`, `is_last` | `bool`, in `Option`/`Box` |
 /// | `total`, `total_pages` | integers, `paginated::de::Lenient<integer>`, in `Option`/`Box` |
 ///
+/// # Generic pages
+///
+/// A page generic over its items (`struct List<T> { data: Vec<T>, has_more:
+/// bool }`, one type for every endpoint of an API) works as any other, except
+/// that the derive cannot see the fields of `T`: the keys that read an item
+/// are then written bare, and read through the item type's impl of a small
+/// trait, which the impl requires of `T`:
+///
+/// | Bare key | Trait each item type implements |
+/// |---|---|
+/// | `cursor_item_field` | `paginated::ItemCursor`: `fn cursor(&self) -> impl CursorValue + '_ { &self.id }` |
+/// | `dedup_by` | `paginated::ItemKey`: `fn key(&self) -> impl Hash + '_ { &self.id }` |
+/// | `slice_by` | `paginated::ItemSliceKey`: `fn slice_key(&self) -> impl SliceValue + '_ { &self.date_created }` |
+///
+/// ```
+/// use paginated::{CursorValue, ItemCursor, Paginated};
+/// use serde::Deserialize;
+///
+/// #[derive(Deserialize, Paginated)]
+/// #[paginate(style = "cursor", cursor_item_field, cursor_param = "starting_after", has_more = "has_more")]
+/// struct List<T> {
+///     #[paginate(items)]
+///     data: Vec<T>,
+///     has_more: bool,
+/// }
+///
+/// #[derive(Deserialize)]
+/// struct Charge { id: String }
+///
+/// impl ItemCursor for Charge {
+///     fn cursor(&self) -> impl CursorValue + '_ { &self.id }
+/// }
+///
+/// let page: List<Charge> = serde_json::from_str(r#"{"data": [{"id": "ch_1"}, {"id": "ch_2"}], "has_more": true}"#).unwrap();
+/// assert_eq!(page.signals().cursor.unwrap().as_text(), "ch_2");
+/// ```
+///
+/// A path on a type-parameter item is an error saying so. A bare key works on
+/// a concrete item type too (a cursor computed from several fields).
+///
 /// # Other keys
 ///
 /// | Key | Meaning |
