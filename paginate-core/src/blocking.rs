@@ -104,6 +104,12 @@ impl<P: Paginated + Send + 'static> Paginator<P> {
         Pages { walk: Walk::start(self.setup, AsyncPaginator::pages) }
     }
 
+    /// An iterator of whole pages, each with the response it came in (see
+    /// [`Page`](crate::Page)).
+    pub fn pages_with_meta(self) -> PagesWithMeta<P> {
+        PagesWithMeta { walk: Walk::start(self.setup, AsyncPaginator::pages_with_meta) }
+    }
+
     /// Every item of the walk, in order; the first error ends it.
     pub fn collect(self) -> Result<Vec<P::Item>, Error> {
         self.items().collect()
@@ -211,6 +217,44 @@ impl<P: Paginated + Send + 'static> Pages<P> {
     /// Why the walk ended, once it ended normally.
     pub fn stop_reason(&self) -> Option<StopReason> {
         self.walk.stream.as_ref()?.stop_reason()
+    }
+}
+
+/// A blocking iterator of pages with their responses; see [`Paginator::pages_with_meta`].
+pub struct PagesWithMeta<P> {
+    walk: Walk<crate::PagesWithMeta<P>>,
+}
+
+impl<P: Paginated + Send + 'static> Iterator for PagesWithMeta<P> {
+    type Item = Result<crate::Page<P>, Error>;
+
+    fn next(&mut self) -> Option<Self::Item> {
+        if let Some(e) = self.walk.error.take() {
+            return Some(Err(e));
+        }
+        self.walk.next()
+    }
+}
+
+impl<P: Paginated + Send + 'static> PagesWithMeta<P> {
+    /// Where to resume after the pages delivered so far.
+    pub fn checkpoint(&self) -> Option<Checkpoint> {
+        self.walk.stream.as_ref()?.checkpoint()
+    }
+
+    /// Why the walk ended, once it ended normally.
+    pub fn stop_reason(&self) -> Option<StopReason> {
+        self.walk.stream.as_ref()?.stop_reason()
+    }
+
+    /// The item total the API reported, if it reports one.
+    pub fn total(&self) -> Option<u64> {
+        self.walk.stream.as_ref()?.total()
+    }
+
+    /// How many times a page request was retried so far.
+    pub fn retries(&self) -> u64 {
+        self.walk.stream.as_ref().map_or(0, crate::PagesWithMeta::retries)
     }
 }
 

@@ -155,6 +155,12 @@ pub struct Spec {
     /// Drop items whose key ([`Paginated::item_key`], `dedup_by = "path"`) was
     /// already delivered in this walk.
     pub dedup: bool,
+    /// A response header holding the item total (`total_header = "x-total"`,
+    /// GitLab), read when the page has no `total`. Lower-cased at compile time.
+    pub total_header: Option<&'static str>,
+    /// A response header holding the page count (`total_pages_header =
+    /// "x-total-pages"`), read when the page has no `total_pages`. Lower-cased.
+    pub total_pages_header: Option<&'static str>,
 }
 
 impl Spec {
@@ -191,6 +197,8 @@ impl Spec {
         slice_by: false,
         slice_target: None,
         dedup: false,
+        total_header: None,
+        total_pages_header: None,
     };
 
     /// Where the position of the walk (cursor, offset or page number) goes.

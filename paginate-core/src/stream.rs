@@ -10,9 +10,10 @@ use crate::checkpoint::Checkpoint;
 use std::sync::Arc;
 use std::time::Duration;
 
-use crate::engine::{Engine, Walker};
+use crate::engine::{Delivered, Engine, Walker};
 use crate::error::{Error, ErrorKind};
 use crate::fetch::{DEFAULT_MAX_BODY, DEFAULT_TIMEOUT, Fetcher};
+use crate::page::PagesWithMeta;
 use crate::progress::{Observer, Progress, ProgressHook};
 use crate::ratelimit::RateLimiter;
 use crate::redact;
@@ -295,7 +296,9 @@ impl<P: Paginated> Paginator<P> {
 }
 
 impl<P: Paginated + Send + 'static> Paginator<P> {
-    fn engine(self) -> Engine<P> {
+    /// The walk, ready to start; `keep_response` keeps each page's URL and
+    /// headers for [`Page`](crate::Page).
+    fn engine(self, keep_response: bool) -> Engine<P> {
         let (transport, request): (Box<dyn Transport>, _) = match self.source {
             Source::Builder(client, request) => (Box::new(client), request),
             Source::Custom(transport, request) => (transport, Ok(request)),
@@ -306,6 +309,7 @@ impl<P: Paginated + Send + 'static> Paginator<P> {
             limiter: self.limiter,
             timeout: self.timeout,
             allow_cross_origin: self.options.allow_cross_origin,
+            keep_response,
             ..Fetcher::new(transport, self.policy)
         });
         let setup = request
@@ -338,7 +342,14 @@ impl<P: Paginated + Send + 'static> Paginator<P> {
     /// A stream of whole pages, each the typed response (so fields such as
     /// `total_count` stay visible).
     pub fn pages(self) -> Pages<P> {
-        Pages { engine: self.engine() }
+        Pages { engine: self.engine(false) }
+    }
+
+    /// A stream of whole pages, each with the response it came in: its HTTP
+    /// status, the URL that answered and the response headers (see
+    /// [`Page`](crate::Page), which derefs to the typed page).
+    pub fn pages_with_meta(self) -> PagesWithMeta<P> {
+        PagesWithMeta { engine: self.engine(true) }
     }
 
     /// A stream of items, in order, each exactly once.
@@ -346,7 +357,7 @@ impl<P: Paginated + Send + 'static> Paginator<P> {
         let max_items = self.options.max_items;
         let delivered_before = self.resume.as_ref().map_or(0, |cp| cp.items_delivered);
         Items {
-            engine: self.engine(),
+            engine: self.engine(false),
             buffer: Vec::new().into_iter(),
             current: None,
             delivered_before,
@@ -401,7 +412,7 @@ impl<P: Paginated + Send + 'static> Stream for Pages<P> {
 
     fn poll_next(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Option<Self::Item>> {
         let this = self.get_mut();
-        let Some((mut page, sent)) = ready!(this.engine.poll_page(cx)).transpose()? else {
+        let Some(Delivered { mut page, sent, .. }) = ready!(this.engine.poll_page(cx)).transpose()? else {
             return Poll::Ready(None);
         };
         skip_delivered(page.items_mut(), &sent);
@@ -412,7 +423,7 @@ impl<P: Paginated + Send + 'static> Stream for Pages<P> {
 impl<P> Unpin for Pages<P> {}
 
 /// Drops the items of a resumed page that were delivered before the checkpoint.
-fn skip_delivered<T>(items: &mut Vec<T>, sent: &Checkpoint) {
+pub(crate) fn skip_delivered<T>(items: &mut Vec<T>, sent: &Checkpoint) {
     let skip = usize::try_from(sent.skip_items).unwrap_or(usize::MAX);
     items.drain(..skip.min(items.len()));
 }
@@ -487,7 +498,9 @@ impl<P: Paginated + Send + 'static> Stream for Items<P> {
                 return Poll::Ready(Some(Ok(item)));
             }
             let page = ready!(this.engine.poll_page(cx));
-            let Some((mut page, sent)) = page.transpose().map_err(|e| this.with_delivered(e))? else {
+            let Some(Delivered { mut page, sent, .. }) =
+                page.transpose().map_err(|e| this.with_delivered(e))?
+            else {
                 return Poll::Ready(None);
             };
             let mut items = std::mem::take(page.items_mut());

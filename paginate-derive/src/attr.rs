@@ -177,6 +177,8 @@ pub struct Container {
     pub is_last: Attr<FieldPath>,
     pub total: Attr<FieldPath>,
     pub total_pages: Attr<FieldPath>,
+    pub total_header: Attr<LitStr>,
+    pub total_pages_header: Attr<LitStr>,
     pub stop_on_short_page: Attr<bool>,
     pub stop_on_empty_page: Attr<bool>,
     pub dedup_by: Attr<ItemRead>,
@@ -235,6 +237,8 @@ impl Container {
             is_last: Attr::none(IS_LAST),
             total: Attr::none(TOTAL),
             total_pages: Attr::none(TOTAL_PAGES),
+            total_header: Attr::none(TOTAL_HEADER),
+            total_pages_header: Attr::none(TOTAL_PAGES_HEADER),
             stop_on_short_page: Attr::none(STOP_ON_SHORT_PAGE),
             stop_on_empty_page: Attr::none(STOP_ON_EMPTY_PAGE),
             dedup_by: Attr::none(DEDUP_BY),
@@ -372,6 +376,12 @@ impl Container {
         } else if *path == TOTAL_PAGES {
             // #[paginate(total_pages = "pages.total_pages")]
             field_path_key(cx, meta, at, &mut self.total_pages)?;
+        } else if *path == TOTAL_HEADER {
+            // #[paginate(total_header = "x-total")]
+            header_key(cx, meta, at, &mut self.total_header)?;
+        } else if *path == TOTAL_PAGES_HEADER {
+            // #[paginate(total_pages_header = "x-total-pages")]
+            header_key(cx, meta, at, &mut self.total_pages_header)?;
         } else if *path == STOP_ON_SHORT_PAGE {
             // #[paginate(stop_on_short_page)] or #[paginate(stop_on_short_page = false)]
             flag_key(cx, meta, at, &mut self.stop_on_short_page)?;
@@ -527,6 +537,8 @@ impl Container {
             self.is_last.declared(),
             self.total.declared(),
             self.total_pages.declared(),
+            self.total_header.declared(),
+            self.total_pages_header.declared(),
             self.stop_on_short_page.declared(),
             self.stop_on_empty_page.declared(),
             self.dedup_by.declared(),

@@ -16,6 +16,7 @@ pub fn check(cx: &Ctxt, input: &Input) {
     field_paths(cx, input);
     item_paths(cx, input);
     page_size(cx, input);
+    counts(cx, input);
     rate_limit_values(cx, input);
     let Some(style) = style_declared(cx, input) else { return };
     // A key of another style usually means the wrong style or the wrong key;
@@ -51,6 +52,20 @@ fn slicing(cx: &Ctxt, input: &Input) {
     }
     if let [Some(_), Some(second)] = targets {
         cx.error_at(second.span, "`slice_param` and `slice_body` cannot both be given; keep one");
+    }
+}
+
+// A count comes from the body or from a header, not both.
+fn counts(cx: &Ctxt, input: &Input) {
+    let a = &input.attrs;
+    for pair in [
+        [(a.total.declared(), symbol::TOTAL, ""), (a.total_header.declared(), symbol::TOTAL_HEADER, "")],
+        [
+            (a.total_pages.declared(), symbol::TOTAL_PAGES, ""),
+            (a.total_pages_header.declared(), symbol::TOTAL_PAGES_HEADER, ""),
+        ],
+    ] {
+        at_most_one(cx, &pair);
     }
 }
 

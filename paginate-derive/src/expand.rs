@@ -305,6 +305,8 @@ fn spec(input: &Input, private: &TokenStream) -> TokenStream {
     for (name, header) in [
         (quote!(rate_limit_reset_header), &a.rate_limit_reset_header),
         (quote!(rate_limit_remaining_header), &a.rate_limit_remaining_header),
+        (quote!(total_header), &a.total_header),
+        (quote!(total_pages_header), &a.total_pages_header),
     ] {
         if let Some(lit) = header.value() {
             let lower = syn::LitStr::new(&lit.value().to_ascii_lowercase(), lit.span());

@@ -171,6 +171,8 @@ use syn::{DeriveInput, parse_macro_input};
 /// | `is_last = "a.b"` | `bool` | it is `true` (Salesforce `done`, Jira `isLast`) |
 /// | `total = "a.b"` | integer | that many items were seen |
 /// | `total_pages = "a.b"` | integer | that many pages were seen |
+/// | `total_header = "x-total"` | response header | that many items were seen (GitLab); instead of `total` |
+/// | `total_pages_header = "x-total-pages"` | response header | that many pages were seen; instead of `total_pages` |
 /// | `stop_on_short_page` | — | a page has fewer items than the page size |
 /// | `stop_on_empty_page` | — | a page has no items (always on for `offset` and `page`) |
 ///

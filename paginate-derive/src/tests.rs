@@ -225,7 +225,7 @@ fn independent_mistakes_are_reported_together() {
              `cursor_request_header`, `cursor_encoded`, `first_cursor`, `offset_param`, `offset_body`, \
              `max_offset`, `page_param`, `page_body`, `first_page`, `next_url`, `page_size_param`, \
              `page_size_body`, `page_size_header`, `page_size`, `max_page_size`, `has_more`, `is_last`, \
-             `total`, `total_pages`, `stop_on_short_page`, `stop_on_empty_page`, `dedup_by`, `api_error`, `rate_limit_error`, \
+             `total`, `total_pages`, `total_header`, `total_pages_header`, `stop_on_short_page`, `stop_on_empty_page`, `dedup_by`, `api_error`, `rate_limit_error`, \
              `rate_limit_status`, `rate_limit_match`, `rate_limit_field`, `rate_limit_reset_header`, \
              `rate_limit_remaining_header`, `rate_limit_wait_field`, `cursor_form`, `page_size_form`, `page_size_format`, `min_page_size`, `keep_params`, \
              `next_state`, `next_request`, `slice_by`, `slice_param`, `slice_body`, `items`, `item_type`",
@@ -1082,4 +1082,27 @@ fn first_segment_of_a_path() {
     for (input, expected) in cases {
         assert_eq!(errors(&input), [expected]);
     }
+}
+
+#[test]
+fn a_count_comes_from_the_body_or_a_header() {
+    let input = parse_quote! {
+        #[paginate(style = "page", page_param = "page", total = "total", total_header = "X-Total")]
+        struct P { #[paginate(items)] data: Vec<u8>, total: u64 }
+    };
+    assert_eq!(errors(&input), ["`total` and `total_header` cannot both be given; keep one of them"]);
+    let input = parse_quote! {
+        #[paginate(style = "page", page_param = "page", total_pages_header = "X Total")]
+        struct P { #[paginate(items)] data: Vec<u8> }
+    };
+    assert_eq!(
+        errors(&input),
+        ["`X Total` is not an HTTP header name: ' ' is not allowed in one; use letters, digits and `-`, \
+          like `total_pages_header = \"x-total-pages\"`"]
+    );
+    let input = parse_quote! {
+        #[paginate(style = "page", page_param = "page", total_header = "X-Total")]
+        struct P { #[paginate(items)] data: Vec<u8> }
+    };
+    assert!(expand(&input).contains("total_header : :: paginated :: __private :: Some (\"x-total\")"));
 }
