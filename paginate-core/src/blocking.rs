@@ -2,24 +2,36 @@
 //! [`Iterator`]s over `reqwest::blocking`, with the same declarations, limits,
 //! retries, checkpoints and guards.
 //!
-//! ```no_run
-//! use paginate_core::blocking::PaginateBlockingExt;
-//! # use paginate_core::{Paginated, Signals, Spec, Style, Target};
-//! # #[derive(serde::Deserialize)] struct Contacts { data: Vec<u32>, next: Option<String> }
-//! # impl Paginated for Contacts {
-//! #     type Item = u32;
-//! #     const SPEC: Spec = Spec { cursor: Some(Target::Query("starting_after")), ..Spec::DEFAULT };
-//! #     fn signals(&self) -> Signals { Signals::default() }
-//! #     fn items(&self) -> &[u32] { &self.data }
-//! #     fn items_mut(&mut self) -> &mut Vec<u32> { &mut self.data }
-//! # }
+//! ```
+//! use paginated::blocking::PaginateBlockingExt;
+//! use paginated::Paginated;
+//! use serde::Deserialize;
 //!
-//! let client = reqwest::blocking::Client::new();
-//! for contact in client.get("https://api.intercom.io/contacts").bearer_auth("token").paginate::<Contacts>().items() {
-//!     let contact = contact?;
-//!     println!("{contact}");
+//! #[derive(Deserialize)]
+//! struct Contact { id: String }
+//!
+//! #[derive(Deserialize, Paginated)]
+//! #[paginate(style = "cursor", cursor_field = "next", cursor_param = "starting_after")]
+//! struct Contacts {
+//!     #[paginate(items)]
+//!     data: Vec<Contact>,
+//!     next: Option<String>,
 //! }
-//! # Ok::<(), paginate_core::Error>(())
+//!
+//! # use paginated::testing::{MockResponse, MockServer};
+//! # use serde_json::json;
+//! # let runtime = tokio::runtime::Runtime::new().unwrap();
+//! # let server = runtime.block_on(MockServer::script(vec![
+//! #     MockResponse::json(json!({"data": [{"id": "c1"}, {"id": "c2"}], "next": "c2"})),
+//! #     MockResponse::json(json!({"data": [{"id": "c3"}], "next": null})),
+//! # ]));
+//! # let url = server.url("/contacts");
+//! let client = paginated::reqwest::blocking::Client::new();
+//! for contact in client.get(url).bearer_auth("token").paginate::<Contacts>().items() {
+//!     let contact = contact?;
+//!     println!("{}", contact.id);
+//! }
+//! # Ok::<(), paginated::Error>(())
 //! ```
 //!
 //! Each walk runs the async engine on a small private runtime (one worker
@@ -80,8 +92,8 @@ impl<P: Paginated> Paginator<P> {
     /// page size, retry policy, checkpoint to resume from, lookahead...
     ///
     /// ```no_run
-    /// # use paginate_core::blocking::PaginateBlockingExt;
-    /// # fn f<P: paginate_core::Paginated + Send + 'static>(client: reqwest::blocking::Client) {
+    /// # use paginated::blocking::PaginateBlockingExt;
+    /// # fn f<P: paginated::Paginated + Send + 'static>(client: reqwest::blocking::Client) {
     /// let items = client.get("https://example.com/list").paginate::<P>()
     ///     .configure(|p| p.max_items(1000).page_size(100))
     ///     .items();
@@ -160,6 +172,39 @@ impl<S: Stream + Unpin> Walk<S> {
 }
 
 /// A blocking iterator of items; see [`Paginator::items`].
+///
+/// ```
+/// use paginated::blocking::PaginateBlockingExt;
+/// use paginated::Paginated;
+/// use serde::Deserialize;
+///
+/// #[derive(Deserialize)]
+/// struct Contact { id: String }
+///
+/// #[derive(Deserialize, Paginated)]
+/// #[paginate(style = "cursor", cursor_field = "next", cursor_param = "starting_after")]
+/// struct Contacts {
+///     #[paginate(items)]
+///     data: Vec<Contact>,
+///     next: Option<String>,
+/// }
+///
+/// # use paginated::testing::{MockResponse, MockServer};
+/// # use serde_json::json;
+/// # let runtime = tokio::runtime::Runtime::new().unwrap();
+/// # let server = runtime.block_on(MockServer::script(vec![
+/// #     MockResponse::json(json!({"data": [{"id": "c1"}, {"id": "c2"}], "next": "c2"})),
+/// #     MockResponse::json(json!({"data": [{"id": "c3"}], "next": null})),
+/// # ]));
+/// # let url = server.url("/contacts");
+/// let client = paginated::reqwest::blocking::Client::new();
+/// let mut contacts = client.get(url).paginate::<Contacts>().items();
+/// for contact in contacts.by_ref() {
+///     println!("{}", contact?.id);
+/// }
+/// assert_eq!(contacts.stop_reason(), Some(paginated::StopReason::NoCursor));
+/// # Ok::<(), paginated::Error>(())
+/// ```
 pub struct Items<P: Paginated> {
     walk: Walk<stream::Items<P>>,
 }
@@ -193,6 +238,38 @@ impl<P: Paginated + Send + 'static> Items<P> {
 }
 
 /// A blocking iterator of pages; see [`Paginator::pages`].
+///
+/// ```
+/// use paginated::blocking::PaginateBlockingExt;
+/// use paginated::Paginated;
+/// use serde::Deserialize;
+///
+/// #[derive(Deserialize)]
+/// struct Contact { id: String }
+///
+/// #[derive(Deserialize, Paginated)]
+/// #[paginate(style = "cursor", cursor_field = "next", cursor_param = "starting_after")]
+/// struct Contacts {
+///     #[paginate(items)]
+///     data: Vec<Contact>,
+///     next: Option<String>,
+/// }
+///
+/// # use paginated::testing::{MockResponse, MockServer};
+/// # use serde_json::json;
+/// # let runtime = tokio::runtime::Runtime::new().unwrap();
+/// # let server = runtime.block_on(MockServer::script(vec![
+/// #     MockResponse::json(json!({"data": [{"id": "c1"}, {"id": "c2"}], "next": "c2"})),
+/// #     MockResponse::json(json!({"data": [{"id": "c3"}], "next": null})),
+/// # ]));
+/// # let url = server.url("/contacts");
+/// let client = paginated::reqwest::blocking::Client::new();
+/// for page in client.get(url).paginate::<Contacts>().pages() {
+///     let page = page?;
+///     println!("{} contacts, next: {:?}", page.data.len(), page.next);
+/// }
+/// # Ok::<(), paginated::Error>(())
+/// ```
 pub struct Pages<P> {
     walk: Walk<stream::Pages<P>>,
 }

@@ -14,16 +14,10 @@ use crate::redact::{self, Redacted};
 ///
 /// ```
 /// # async fn run(req: reqwest::RequestBuilder) {
-/// # #[derive(serde::Deserialize)] struct Page { data: Vec<u32>, next: Option<String> }
-/// # impl paginate_core::Paginated for Page {
-/// #     type Item = u32;
-/// #     const SPEC: paginate_core::Spec = paginate_core::Spec {
-/// #         cursor: Some(paginate_core::Target::Query("after")), ..paginate_core::Spec::DEFAULT };
-/// #     fn signals(&self) -> paginate_core::Signals { Default::default() }
-/// #     fn items(&self) -> &[u32] { &self.data }
-/// #     fn items_mut(&mut self) -> &mut Vec<u32> { &mut self.data }
-/// # }
-/// use paginate_core::{ErrorKind, PaginateExt};
+/// # #[derive(serde::Deserialize, paginated::Paginated)]
+/// # #[paginate(style = "cursor", cursor_field = "next", cursor_param = "after")]
+/// # struct Page { #[paginate(items)] data: Vec<u32>, next: Option<String> }
+/// use paginated::{ErrorKind, PaginateExt};
 ///
 /// match req.paginate::<Page>().collect().await {
 ///     Ok(items) => println!("{} items", items.len()),

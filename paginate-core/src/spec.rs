@@ -298,7 +298,7 @@ impl<'de, P: DecodePage> serde::Deserialize<'de> for Decoded<P> {
 /// body ever happens.
 ///
 /// ```
-/// use paginate_core::{Paginated, Signals, Spec, Style, Target};
+/// use paginated::{Paginated, Signals, Spec, Style, Target};
 ///
 /// #[derive(serde::Deserialize)]
 /// struct Numbers { data: Vec<u32>, next: Option<String> }
@@ -309,7 +309,7 @@ impl<'de, P: DecodePage> serde::Deserialize<'de> for Decoded<P> {
 ///     type Item = u32;
 ///     const SPEC: Spec = Spec { style: Style::Cursor, cursor: Some(Target::Query("after")), ..Spec::DEFAULT };
 ///     fn signals(&self) -> Signals {
-///         Signals { cursor: self.next.as_deref().and_then(paginate_core::Cursor::text), ..Signals::default() }
+///         Signals { cursor: self.next.as_deref().and_then(paginated::Cursor::text), ..Signals::default() }
 ///     }
 ///     fn items(&self) -> &[u32] { &self.data }
 ///     fn items_mut(&mut self) -> &mut Vec<u32> { &mut self.data }
