@@ -78,13 +78,13 @@ fn stripe_list(objects: &[Value], request: &RecordedRequest) -> MockResponse {
     let limit = request.query("limit").and_then(|l| l.parse().ok()).unwrap_or(10);
     let start = match request.query("starting_after") {
         None => 0,
-        Some(after) => match objects.iter().position(|object| object["id"] == after.as_str()) {
-            Some(at) => at + 1,
-            None => {
+        Some(after) => {
+            let Some(at) = objects.iter().position(|object| object["id"] == after.as_str()) else {
                 let error = json!({"error": {"message": format!("No such object: '{after}'")}});
                 return MockResponse::status(400, error);
-            }
-        },
+            };
+            at + 1
+        }
     };
     let page: Vec<Value> = objects.iter().skip(start).take(limit).cloned().collect();
     let has_more = start + page.len() < objects.len();

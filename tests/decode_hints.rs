@@ -26,6 +26,7 @@ struct Issues {
 #[derive(Debug, Deserialize, Paginated)]
 #[paginate(style = "link")]
 struct Flagged {
+    #[allow(dead_code)] // decoded, never read
     incomplete_results: bool,
     #[paginate(items)]
     items: Vec<Issue>,
