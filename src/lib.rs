@@ -120,6 +120,9 @@
 //!
 //! # What else
 //!
+//! - Built on reqwest 0.13, re-exported as [`paginated::reqwest`]:
+//!   `.paginate()` is a method of its `RequestBuilder`, so a client built from
+//!   another major version of reqwest has no such method.
 //! - [`derive@Paginated`] documents every `#[paginate(...)]` key.
 //! - [`Paginator`] sets limits (`max_items`, `max_pages`), the page size, the
 //!   [`RetryPolicy`] (on by default: rate limits and 503 after the wait they
@@ -138,14 +141,36 @@
 //!   A walk never goes to another origin unless [`Paginator::allow_cross_origin`],
 //!   and checks a [`Checkpoint`] before resuming from it.
 //! - Another HTTP client: [`Paginator::with_transport`] and [`transport_fn`].
+//! - [`cookbook`]: the declarations of 30-odd real APIs (GitHub, Stripe,
+//!   Slack, Salesforce, Elasticsearch, GraphQL...).
+//! - One page type for every endpoint (`struct List<T>`): [`ItemCursor`],
+//!   [`ItemKey`], [`ItemSliceKey`].
+//! - A page's HTTP status, URL and headers: [`Paginator::pages_with_meta`]
+//!   and [`Page`].
 //! - Feature `testing`: [`testing`], an embedded mock of the seed APIs,
 //!   scripted pages, fault injection and request-sequence assertions.
+//!
+//! [`paginated::reqwest`]: reqwest
+// Without its feature a module is not in these docs: its links go to docs.rs.
+#![cfg_attr(
+    not(feature = "blocking"),
+    doc = "[`blocking`]: https://docs.rs/paginated/latest/paginated/blocking/index.html"
+)]
+#![cfg_attr(
+    not(feature = "testing"),
+    doc = "[`testing`]: https://docs.rs/paginated/latest/paginated/testing/index.html"
+)]
 #![forbid(unsafe_code)]
 #![deny(missing_docs)]
 #![cfg_attr(docsrs, feature(doc_cfg))]
 
 pub use paginate_core::*;
 pub use paginate_derive::Paginated;
+
+/// The reqwest this crate is built with (0.13): `.paginate()` is a method of
+/// its `RequestBuilder`, so build your client from this one, or depend on the
+/// same version, and the two always match.
+pub use reqwest;
 
 #[doc(hidden)]
 pub use paginate_core::__private;
@@ -155,7 +180,7 @@ pub use paginate_core::__private;
 #[doc = include_str!("../README.md")]
 pub struct ReadmeDoctests;
 
-/// The cookbook's declarations, compiled as doctests so they cannot rot.
-#[cfg(doctest)]
+// The cookbook (`docs/cookbook.md`) is a page of these docs, and its
+// declarations doctests, so they cannot rot.
 #[doc = include_str!("../docs/cookbook.md")]
-pub struct CookbookDoctests;
+pub mod cookbook {}

@@ -87,7 +87,7 @@ mod github {
         let (issues, end) = walk(request.paginate::<Issues>().page_size(2)).await;
 
         assert_eq!(issues.iter().map(|i| i.number).collect::<Vec<_>>(), [1, 2, 3, 4, 5]);
-        assert_eq!(end, Some(StopReason::NoCursor));
+        assert_eq!(end, Some(StopReason::NoNextLink));
         let requests = server.requests();
         assert_eq!(
             paths(&requests),
@@ -203,7 +203,7 @@ mod shopify {
             [632_910_392, 632_910_394, 632_910_395, 632_910_397, 632_910_398]
         );
         assert!(products.iter().all(|p| p.status == "active"));
-        assert_eq!(end, Some(StopReason::NoCursor));
+        assert_eq!(end, Some(StopReason::NoNextLink));
         let requests = server.requests();
         assert_eq!(
             raw_queries(&requests),
@@ -298,7 +298,7 @@ mod sentry {
             issues.iter().map(|i| i.short_id.as_str()).collect::<Vec<_>>(),
             ["ACME-0", "ACME-1", "ACME-2", "ACME-3", "ACME-4"]
         );
-        assert_eq!(end, Some(StopReason::NoCursor));
+        assert_eq!(end, Some(StopReason::NoNextLink));
         // The third page still links to `cursor=0:6:0`, with `results="false"`: not followed.
         assert_eq!(
             raw_queries(&server.requests()),
@@ -383,7 +383,7 @@ mod okta {
             users.iter().map(|u| u.id.clone()).collect::<Vec<_>>(),
             (0..5).map(id).collect::<Vec<_>>()
         );
-        assert_eq!(end, Some(StopReason::NoCursor));
+        assert_eq!(end, Some(StopReason::NoNextLink));
         let search = "search=profile.department+eq+%22Engineering%22";
         assert_eq!(
             raw_queries(&server.requests()),
@@ -466,7 +466,7 @@ mod microsoft_graph {
             users.iter().map(|u| u.display_name.as_str()).collect::<Vec<_>>(),
             ["User 0", "User 1", "User 2", "User 3", "User 4"]
         );
-        assert_eq!(end, Some(StopReason::NoCursor));
+        assert_eq!(end, Some(StopReason::NoNextLink));
         let requests = server.requests();
         assert_eq!(
             requests.iter().map(|r| r.query("$skiptoken")).collect::<Vec<_>>(),

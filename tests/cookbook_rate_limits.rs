@@ -236,7 +236,7 @@ mod github {
         let (repos, end) = walk(request(&server).paginate::<Repos>().page_size(2)).await;
 
         assert_eq!(repos.iter().map(|r| r.id).collect::<Vec<_>>(), [1, 2, 3, 4, 5]);
-        assert_eq!(end, Some(StopReason::NoCursor));
+        assert_eq!(end, Some(StopReason::NoNextLink));
         assert_eq!(log.statuses(), [200, 200, 200], "never a 403: the walk paced itself");
         assert_eq!(log.waited_for_resets(), 1, "page 3 waited for the reset page 2 announced");
         assert_eq!(param(&server.requests(), "page"), [None, Some("2".into()), Some("3".into())]);

@@ -16,7 +16,7 @@ fn at<'a>(json: &'a Value, path: &[&str]) -> Option<&'a Value> {
 }
 
 /// Decodes `json` as `P` and checks that `P::SPEC.items_path` leads to its items.
-fn items_at_path<P: Paginated>(json: &str) -> P {
+fn items_at_path<P: Paginated + serde::de::DeserializeOwned>(json: &str) -> P {
     let page: P = serde_json::from_str(json).unwrap();
     let value: Value = serde_json::from_str(json).unwrap();
     let path = P::SPEC.items_path.expect("an items path");

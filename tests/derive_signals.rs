@@ -5,7 +5,7 @@ use paginated::de::Lenient;
 use paginated::{Cursor, Paginated, Signals, Spec, Style, Target};
 use serde::Deserialize;
 
-fn decode<T: Paginated>(json: &str) -> T {
+fn decode<T: Paginated + serde::de::DeserializeOwned>(json: &str) -> T {
     serde_json::from_str(json).unwrap()
 }
 

@@ -217,7 +217,7 @@ fn suggestions_match_their_files() {
 }
 
 /// (a) The suggestion decodes its own sample, and the signal it declares is there.
-fn check_decodes<P: Paginated>(body: &str) -> Result<(), String> {
+fn check_decodes<P: Paginated + serde::de::DeserializeOwned>(body: &str) -> Result<(), String> {
     let page: P = serde_json::from_str(body).map_err(|e| format!("does not decode: {e}"))?;
     let signals = page.signals();
     if page.items().is_empty() {

@@ -2,24 +2,36 @@
 //! [`Iterator`]s over `reqwest::blocking`, with the same declarations, limits,
 //! retries, checkpoints and guards.
 //!
-//! ```no_run
-//! use paginate_core::blocking::PaginateBlockingExt;
-//! # use paginate_core::{Paginated, Signals, Spec, Style, Target};
-//! # #[derive(serde::Deserialize)] struct Contacts { data: Vec<u32>, next: Option<String> }
-//! # impl Paginated for Contacts {
-//! #     type Item = u32;
-//! #     const SPEC: Spec = Spec { cursor: Some(Target::Query("starting_after")), ..Spec::DEFAULT };
-//! #     fn signals(&self) -> Signals { Signals::default() }
-//! #     fn items(&self) -> &[u32] { &self.data }
-//! #     fn items_mut(&mut self) -> &mut Vec<u32> { &mut self.data }
-//! # }
+//! ```
+//! use paginated::blocking::PaginateBlockingExt;
+//! use paginated::Paginated;
+//! use serde::Deserialize;
 //!
-//! let client = reqwest::blocking::Client::new();
-//! for contact in client.get("https://api.intercom.io/contacts").bearer_auth("token").paginate::<Contacts>().items() {
-//!     let contact = contact?;
-//!     println!("{contact}");
+//! #[derive(Deserialize)]
+//! struct Contact { id: String }
+//!
+//! #[derive(Deserialize, Paginated)]
+//! #[paginate(style = "cursor", cursor_field = "next", cursor_param = "starting_after")]
+//! struct Contacts {
+//!     #[paginate(items)]
+//!     data: Vec<Contact>,
+//!     next: Option<String>,
 //! }
-//! # Ok::<(), paginate_core::Error>(())
+//!
+//! # use paginated::testing::{MockResponse, MockServer};
+//! # use serde_json::json;
+//! # let runtime = tokio::runtime::Runtime::new().unwrap();
+//! # let server = runtime.block_on(MockServer::script(vec![
+//! #     MockResponse::json(json!({"data": [{"id": "c1"}, {"id": "c2"}], "next": "c2"})),
+//! #     MockResponse::json(json!({"data": [{"id": "c3"}], "next": null})),
+//! # ]));
+//! # let url = server.url("/contacts");
+//! let client = paginated::reqwest::blocking::Client::new();
+//! for contact in client.get(url).bearer_auth("token").paginate::<Contacts>().items() {
+//!     let contact = contact?;
+//!     println!("{}", contact.id);
+//! }
+//! # Ok::<(), paginated::Error>(())
 //! ```
 //!
 //! Each walk runs the async engine on a small private runtime (one worker
@@ -32,13 +44,18 @@ use std::sync::Arc;
 use futures_core::Stream;
 use reqwest::ResponseBuilderExt;
 
+use std::time::Duration;
+
 use crate::checkpoint::Checkpoint;
 use crate::error::Error;
+use crate::progress::Progress;
+use crate::ratelimit::RateLimiter;
 use crate::redact;
+use crate::retry::{RetryEvent, RetryPolicy};
 use crate::spec::Paginated;
 use crate::stream::{self, Paginator as AsyncPaginator};
 use crate::transport::{BoxError, Transport, TransportFuture};
-use crate::walk::StopReason;
+use crate::walk::{LoopPolicy, StopReason};
 
 /// Starts a blocking walk: `client.get(url).paginate::<Contacts>()`.
 pub trait PaginateBlockingExt {
@@ -52,8 +69,46 @@ impl PaginateBlockingExt for reqwest::blocking::RequestBuilder {
     }
 }
 
-/// A configured blocking walk; the same options as the async
-/// [`Paginator`](crate::Paginator), applied with [`configure`](Paginator::configure).
+/// A configured blocking walk, with the same options as the async
+/// [`Paginator`](crate::Paginator) (and [`configure`](Paginator::configure)
+/// for a function that sets several).
+///
+/// ```
+/// use paginated::blocking::PaginateBlockingExt;
+/// use paginated::{Paginated, RetryPolicy};
+/// use serde::Deserialize;
+///
+/// #[derive(Deserialize, Paginated)]
+/// #[paginate(style = "offset", offset_param = "offset", page_size_param = "limit", total = "total")]
+/// struct Notes {
+///     #[paginate(items)]
+///     data: Vec<serde_json::Value>,
+///     total: u64,
+/// }
+///
+/// # use paginated::testing::{MockResponse, MockServer};
+/// # use serde_json::json;
+/// # let runtime = tokio::runtime::Runtime::new().unwrap();
+/// # let server = runtime.block_on(MockServer::script(vec![
+/// #     MockResponse::json(json!({"data": [{"id": 1}, {"id": 2}], "total": 3})),
+/// #     MockResponse::json(json!({"data": [{"id": 3}], "total": 3})),
+/// # ]));
+/// # let url = server.url("/notes");
+/// let client = paginated::reqwest::blocking::Client::new();
+/// let mut notes = client
+///     .get(url)
+///     .paginate::<Notes>()
+///     .page_size(2)
+///     .max_items(1_000)
+///     .retry(RetryPolicy::default().max_attempts(3))
+///     .items();
+/// let first = notes.next().transpose()?;
+/// let checkpoint = notes.checkpoint(); // resume from here with `.resume_from(checkpoint)`
+/// let rest: Vec<_> = notes.by_ref().collect::<Result<_, _>>()?;
+/// assert_eq!((first.is_some(), rest.len(), notes.delivered(), notes.total()), (true, 2, 3, Some(3)));
+/// # let _ = checkpoint;
+/// # Ok::<(), paginated::Error>(())
+/// ```
 #[must_use = "a Paginator does nothing until it is turned into an iterator"]
 pub struct Paginator<P> {
     setup: Result<(AsyncPaginator<P>, Arc<reqwest::blocking::Client>), Error>,
@@ -80,8 +135,8 @@ impl<P: Paginated> Paginator<P> {
     /// page size, retry policy, checkpoint to resume from, lookahead...
     ///
     /// ```no_run
-    /// # use paginate_core::blocking::PaginateBlockingExt;
-    /// # fn f<P: paginate_core::Paginated + Send + 'static>(client: reqwest::blocking::Client) {
+    /// # use paginated::blocking::PaginateBlockingExt;
+    /// # fn f<P: paginated::Paginated + Send + 'static>(client: reqwest::blocking::Client) {
     /// let items = client.get("https://example.com/list").paginate::<P>()
     ///     .configure(|p| p.max_items(1000).page_size(100))
     ///     .items();
@@ -90,6 +145,107 @@ impl<P: Paginated> Paginator<P> {
     pub fn configure(mut self, f: impl FnOnce(AsyncPaginator<P>) -> AsyncPaginator<P>) -> Self {
         self.setup = self.setup.map(|(paginator, client)| (f(paginator), client));
         self
+    }
+
+    /// Stop after this many items; see [`Paginator::max_items`](crate::Paginator::max_items).
+    pub fn max_items(self, limit: u64) -> Self {
+        self.configure(|p| p.max_items(limit))
+    }
+
+    /// Stop after this many pages; see [`Paginator::max_pages`](crate::Paginator::max_pages).
+    pub fn max_pages(self, limit: u64) -> Self {
+        self.configure(|p| p.max_pages(limit))
+    }
+
+    /// The page size to ask for; see [`Paginator::page_size`](crate::Paginator::page_size).
+    pub fn page_size(self, size: u64) -> Self {
+        self.configure(|p| p.page_size(size))
+    }
+
+    /// Overrides the declared `max_offset`; see [`Paginator::max_offset`](crate::Paginator::max_offset).
+    pub fn max_offset(self, max: u64) -> Self {
+        self.configure(|p| p.max_offset(max))
+    }
+
+    /// How failed page requests are retried; see [`Paginator::retry`](crate::Paginator::retry).
+    pub fn retry(self, policy: RetryPolicy) -> Self {
+        self.configure(|p| p.retry(policy))
+    }
+
+    /// Called before each retry's wait; see [`Paginator::on_retry`](crate::Paginator::on_retry).
+    pub fn on_retry(self, hook: impl Fn(&RetryEvent) + Send + Sync + 'static) -> Self {
+        self.configure(|p| p.on_retry(hook))
+    }
+
+    /// Called after each page; see [`Paginator::on_page`](crate::Paginator::on_page).
+    pub fn on_page(self, hook: impl Fn(&Progress) + Send + Sync + 'static) -> Self {
+        self.configure(|p| p.on_page(hook))
+    }
+
+    /// The rate-limit gate of this walk; see [`Paginator::rate_limiter`](crate::Paginator::rate_limiter).
+    pub fn rate_limiter(self, limiter: RateLimiter) -> Self {
+        self.configure(|p| p.rate_limiter(limiter))
+    }
+
+    /// The longest one attempt may take; see [`Paginator::timeout`](crate::Paginator::timeout).
+    pub fn timeout(self, timeout: impl Into<Option<Duration>>) -> Self {
+        let timeout = timeout.into();
+        self.configure(|p| p.timeout(timeout))
+    }
+
+    /// The largest response body accepted; see [`Paginator::max_body_bytes`](crate::Paginator::max_body_bytes).
+    pub fn max_body_bytes(self, limit: u64) -> Self {
+        self.configure(|p| p.max_body_bytes(limit))
+    }
+
+    /// What to do when the server would make the walk repeat itself; see
+    /// [`Paginator::on_loop`](crate::Paginator::on_loop).
+    pub fn on_loop(self, policy: LoopPolicy) -> Self {
+        self.configure(|p| p.on_loop(policy))
+    }
+
+    /// How many pages the walk may run ahead of you; see
+    /// [`Paginator::lookahead`](crate::Paginator::lookahead).
+    pub fn lookahead(self, pages: usize) -> Self {
+        self.configure(|p| p.lookahead(pages))
+    }
+
+    /// How many requests an offset or page walk may have in flight; see
+    /// [`Paginator::concurrency`](crate::Paginator::concurrency).
+    pub fn concurrency(self, requests: usize) -> Self {
+        self.configure(|p| p.concurrency(requests))
+    }
+
+    /// Whether the walk may go to another origin; see
+    /// [`Paginator::allow_cross_origin`](crate::Paginator::allow_cross_origin).
+    pub fn allow_cross_origin(self, allow: bool) -> Self {
+        self.configure(|p| p.allow_cross_origin(allow))
+    }
+
+    /// Headers that may also go to another origin; see
+    /// [`Paginator::cross_origin_headers`](crate::Paginator::cross_origin_headers).
+    pub fn cross_origin_headers<I>(self, names: I) -> Self
+    where
+        I: IntoIterator,
+        I::Item: AsRef<str>,
+    {
+        let names: Vec<String> = names.into_iter().map(|name| name.as_ref().to_owned()).collect();
+        self.configure(|p| p.cross_origin_headers(names))
+    }
+
+    /// Adds a slice's lower bound to the request; see
+    /// [`Paginator::slice_with`](crate::Paginator::slice_with).
+    pub fn slice_with(
+        self,
+        add_bound: impl Fn(&mut reqwest::Request, &crate::SliceKey) + Send + Sync + 'static,
+    ) -> Self {
+        self.configure(|p| p.slice_with(add_bound))
+    }
+
+    /// Continues a walk from a checkpoint; see
+    /// [`Paginator::resume_from`](crate::Paginator::resume_from).
+    pub fn resume_from(self, checkpoint: Checkpoint) -> Self {
+        self.configure(|p| p.resume_from(checkpoint))
     }
 }
 
@@ -102,6 +258,12 @@ impl<P: Paginated + Send + 'static> Paginator<P> {
     /// An iterator of whole pages.
     pub fn pages(self) -> Pages<P> {
         Pages { walk: Walk::start(self.setup, AsyncPaginator::pages) }
+    }
+
+    /// An iterator of whole pages, each with the response it came in (see
+    /// [`Page`](crate::Page)).
+    pub fn pages_with_meta(self) -> PagesWithMeta<P> {
+        PagesWithMeta { walk: Walk::start(self.setup, AsyncPaginator::pages_with_meta) }
     }
 
     /// Every item of the walk, in order; the first error ends it.
@@ -154,6 +316,40 @@ impl<S: Stream + Unpin> Walk<S> {
 }
 
 /// A blocking iterator of items; see [`Paginator::items`].
+///
+/// ```
+/// use paginated::blocking::PaginateBlockingExt;
+/// use paginated::Paginated;
+/// use serde::Deserialize;
+///
+/// #[derive(Deserialize)]
+/// struct Contact { id: String }
+///
+/// #[derive(Deserialize, Paginated)]
+/// #[paginate(style = "cursor", cursor_field = "next", cursor_param = "starting_after")]
+/// struct Contacts {
+///     #[paginate(items)]
+///     data: Vec<Contact>,
+///     next: Option<String>,
+/// }
+///
+/// # use paginated::testing::{MockResponse, MockServer};
+/// # use serde_json::json;
+/// # let runtime = tokio::runtime::Runtime::new().unwrap();
+/// # let server = runtime.block_on(MockServer::script(vec![
+/// #     MockResponse::json(json!({"data": [{"id": "c1"}, {"id": "c2"}], "next": "c2"})),
+/// #     MockResponse::json(json!({"data": [{"id": "c3"}], "next": null})),
+/// # ]));
+/// # let url = server.url("/contacts");
+/// let client = paginated::reqwest::blocking::Client::new();
+/// let mut contacts = client.get(url).paginate::<Contacts>().items();
+/// for contact in contacts.by_ref() {
+///     println!("{}", contact?.id);
+/// }
+/// assert_eq!(contacts.delivered(), 3);
+/// assert_eq!(contacts.stop_reason(), Some(paginated::StopReason::NoCursor));
+/// # Ok::<(), paginated::Error>(())
+/// ```
 pub struct Items<P: Paginated> {
     walk: Walk<stream::Items<P>>,
 }
@@ -170,14 +366,25 @@ impl<P: Paginated + Send + 'static> Iterator for Items<P> {
 }
 
 impl<P: Paginated + Send + 'static> Items<P> {
-    /// Where to resume so that exactly the items not delivered yet follow.
+    /// Where to resume so that exactly the items not delivered yet follow;
+    /// `None` once the walk is over. See [`Items::checkpoint`](crate::Items::checkpoint).
     pub fn checkpoint(&self) -> Option<Checkpoint> {
         self.walk.stream.as_ref()?.checkpoint()
+    }
+
+    /// Items delivered by this iterator so far.
+    pub fn delivered(&self) -> u64 {
+        self.walk.stream.as_ref().map_or(0, stream::Items::delivered)
     }
 
     /// Why the walk ended, once it ended normally.
     pub fn stop_reason(&self) -> Option<StopReason> {
         self.walk.stream.as_ref()?.stop_reason()
+    }
+
+    /// The item total the API reported, if it reports one.
+    pub fn total(&self) -> Option<u64> {
+        self.walk.stream.as_ref()?.total()
     }
 
     /// How many times a page request was retried so far.
@@ -187,6 +394,38 @@ impl<P: Paginated + Send + 'static> Items<P> {
 }
 
 /// A blocking iterator of pages; see [`Paginator::pages`].
+///
+/// ```
+/// use paginated::blocking::PaginateBlockingExt;
+/// use paginated::Paginated;
+/// use serde::Deserialize;
+///
+/// #[derive(Deserialize)]
+/// struct Contact { id: String }
+///
+/// #[derive(Deserialize, Paginated)]
+/// #[paginate(style = "cursor", cursor_field = "next", cursor_param = "starting_after")]
+/// struct Contacts {
+///     #[paginate(items)]
+///     data: Vec<Contact>,
+///     next: Option<String>,
+/// }
+///
+/// # use paginated::testing::{MockResponse, MockServer};
+/// # use serde_json::json;
+/// # let runtime = tokio::runtime::Runtime::new().unwrap();
+/// # let server = runtime.block_on(MockServer::script(vec![
+/// #     MockResponse::json(json!({"data": [{"id": "c1"}, {"id": "c2"}], "next": "c2"})),
+/// #     MockResponse::json(json!({"data": [{"id": "c3"}], "next": null})),
+/// # ]));
+/// # let url = server.url("/contacts");
+/// let client = paginated::reqwest::blocking::Client::new();
+/// for page in client.get(url).paginate::<Contacts>().pages() {
+///     let page = page?;
+///     println!("{} contacts, next: {:?}", page.data.len(), page.next);
+/// }
+/// # Ok::<(), paginated::Error>(())
+/// ```
 pub struct Pages<P> {
     walk: Walk<stream::Pages<P>>,
 }
@@ -211,6 +450,54 @@ impl<P: Paginated + Send + 'static> Pages<P> {
     /// Why the walk ended, once it ended normally.
     pub fn stop_reason(&self) -> Option<StopReason> {
         self.walk.stream.as_ref()?.stop_reason()
+    }
+
+    /// The item total the API reported, if it reports one.
+    pub fn total(&self) -> Option<u64> {
+        self.walk.stream.as_ref()?.total()
+    }
+
+    /// How many times a page request was retried so far.
+    pub fn retries(&self) -> u64 {
+        self.walk.stream.as_ref().map_or(0, stream::Pages::retries)
+    }
+}
+
+/// A blocking iterator of pages with their responses; see [`Paginator::pages_with_meta`].
+pub struct PagesWithMeta<P> {
+    walk: Walk<crate::PagesWithMeta<P>>,
+}
+
+impl<P: Paginated + Send + 'static> Iterator for PagesWithMeta<P> {
+    type Item = Result<crate::Page<P>, Error>;
+
+    fn next(&mut self) -> Option<Self::Item> {
+        if let Some(e) = self.walk.error.take() {
+            return Some(Err(e));
+        }
+        self.walk.next()
+    }
+}
+
+impl<P: Paginated + Send + 'static> PagesWithMeta<P> {
+    /// Where to resume after the pages delivered so far.
+    pub fn checkpoint(&self) -> Option<Checkpoint> {
+        self.walk.stream.as_ref()?.checkpoint()
+    }
+
+    /// Why the walk ended, once it ended normally.
+    pub fn stop_reason(&self) -> Option<StopReason> {
+        self.walk.stream.as_ref()?.stop_reason()
+    }
+
+    /// The item total the API reported, if it reports one.
+    pub fn total(&self) -> Option<u64> {
+        self.walk.stream.as_ref()?.total()
+    }
+
+    /// How many times a page request was retried so far.
+    pub fn retries(&self) -> u64 {
+        self.walk.stream.as_ref().map_or(0, crate::PagesWithMeta::retries)
     }
 }
 

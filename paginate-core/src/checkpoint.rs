@@ -59,7 +59,7 @@ impl fmt::Debug for Position {
 /// [`ErrorKind::InvalidCheckpoint`](crate::ErrorKind::InvalidCheckpoint).
 ///
 /// ```
-/// use paginate_core::{Checkpoint, Cursor, Position};
+/// use paginated::{Checkpoint, Cursor, Position};
 ///
 /// let cp = Checkpoint::new(Position::Cursor(Cursor::text("WzE3MDc5MzAwODEwMDAsMTMxLDJd").unwrap()));
 /// let stored = serde_json::to_string(&cp).unwrap();

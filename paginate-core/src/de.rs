@@ -5,7 +5,7 @@
 //! a plain integer and use [`number_or_string`]:
 //!
 //! ```
-//! use paginate_core::de::{self, Lenient};
+//! use paginated::de::{self, Lenient};
 //!
 //! #[derive(serde::Deserialize)]
 //! struct Pages {

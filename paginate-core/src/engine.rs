@@ -35,6 +35,10 @@ pub(crate) struct Delivered<P> {
     pub stopped: Option<StopReason>,
     pub total: Option<u64>,
     pub status: u16,
+    /// The URL that answered, when kept (link walks, pages with their response).
+    pub url: Option<reqwest::Url>,
+    /// The response headers, when kept (declared header reads, pages with their response).
+    pub headers: Option<HeaderMap>,
 }
 
 /// What the walker produces next.
@@ -237,6 +241,8 @@ impl<P: Paginated + Send + 'static> Walker<P> {
             stopped: self.walk.stopped(),
             total: self.walk.total(),
             status,
+            url,
+            headers,
         })))
     }
 
@@ -310,6 +316,19 @@ fn read_signals<P: Paginated>(
     }
     if let Some(next) = signals.next_url.take().filter(|n| !n.is_empty()) {
         signals.next_url = Some(url.and_then(|url| url.join(&next).ok()).map_or(next, String::from));
+    }
+    // GitLab's `x-total` and `x-total-pages`: a count the body does not give.
+    // Absent, empty or not a number (GitLab leaves them out of very large
+    // lists), it says nothing.
+    let count = |name: &str| {
+        let text = headers?.get(name)?.to_str().ok()?;
+        text.trim().parse::<u64>().ok()
+    };
+    if let (None, Some(name)) = (signals.total, P::SPEC.total_header) {
+        signals.total = count(name);
+    }
+    if let (None, Some(name)) = (signals.total_pages, P::SPEC.total_pages_header) {
+        signals.total_pages = count(name);
     }
     Ok(signals)
 }
@@ -400,7 +419,7 @@ impl<P: Paginated + Send + 'static> Engine<P> {
         }
     }
 
-    pub fn poll_page(&mut self, cx: &mut Context<'_>) -> Poll<Option<Result<(P, Checkpoint), Error>>> {
+    pub fn poll_page(&mut self, cx: &mut Context<'_>) -> Poll<Option<Result<Delivered<P>, Error>>> {
         if let Source::Ready(..) = self.source {
             let Source::Ready(walker, lookahead) = std::mem::replace(&mut self.source, Source::Done) else {
                 unreachable!()
@@ -423,8 +442,8 @@ impl<P: Paginated + Send + 'static> Engine<P> {
         };
         match step {
             Step::Page(delivered) => {
-                let delivered = *delivered;
-                self.next = delivered.next;
+                let mut delivered = *delivered;
+                self.next = delivered.next.take();
                 self.stopped = delivered.stopped;
                 self.total = delivered.total.or(self.total);
                 let retries = self.retries();
@@ -438,7 +457,7 @@ impl<P: Paginated + Send + 'static> Engine<P> {
                         retries,
                     );
                 }
-                Poll::Ready(Some(Ok((delivered.page, delivered.sent))))
+                Poll::Ready(Some(Ok(delivered)))
             }
             Step::Failed(error) => {
                 if let Some(observer) = &self.observer {

@@ -14,16 +14,10 @@ use crate::redact::{self, Redacted};
 ///
 /// ```
 /// # async fn run(req: reqwest::RequestBuilder) {
-/// # #[derive(serde::Deserialize)] struct Page { data: Vec<u32>, next: Option<String> }
-/// # impl paginate_core::Paginated for Page {
-/// #     type Item = u32;
-/// #     const SPEC: paginate_core::Spec = paginate_core::Spec {
-/// #         cursor: Some(paginate_core::Target::Query("after")), ..paginate_core::Spec::DEFAULT };
-/// #     fn signals(&self) -> paginate_core::Signals { Default::default() }
-/// #     fn items(&self) -> &[u32] { &self.data }
-/// #     fn items_mut(&mut self) -> &mut Vec<u32> { &mut self.data }
-/// # }
-/// use paginate_core::{ErrorKind, PaginateExt};
+/// # #[derive(serde::Deserialize, paginated::Paginated)]
+/// # #[paginate(style = "cursor", cursor_field = "next", cursor_param = "after")]
+/// # struct Page { #[paginate(items)] data: Vec<u32>, next: Option<String> }
+/// use paginated::{ErrorKind, PaginateExt};
 ///
 /// match req.paginate::<Page>().collect().await {
 ///     Ok(items) => println!("{} items", items.len()),
@@ -458,9 +452,21 @@ pub(crate) fn retryable_status(status: reqwest::StatusCode) -> bool {
 
 /// A hint for a body whose top-level JSON type is not the one the struct
 /// expects.
+///
+/// serde reads a struct from a JSON array too, positionally: a bare array
+/// (GitHub, Okta) declared without `#[serde(transparent)]` fails at `[0]`,
+/// where the first element (an object) meets the first field, or, for a
+/// short array, as an array of the wrong length.
 fn decode_hint(path: &str, message: &str) -> Option<&'static str> {
     let top = path.is_empty() || path == ".";
-    if top && message.starts_with("invalid type: sequence") {
+    let element = path
+        .strip_prefix('[')
+        .and_then(|rest| rest.strip_suffix(']'))
+        .is_some_and(|index| !index.is_empty() && index.bytes().all(|b| b.is_ascii_digit()));
+    let array_as_struct = (top && message.starts_with("invalid type: sequence"))
+        || (top && message.starts_with("invalid length") && message.contains("expected struct"))
+        || (element && message.starts_with("invalid type: map"));
+    if array_as_struct {
         Some(
             "the body is a JSON array, not an object: declare the page as a struct with one \
              `#[paginate(items)]` field and `#[serde(transparent)]`",

@@ -13,7 +13,7 @@ use crate::origin;
 use crate::ratelimit::{Quota, RateLimiter, at_path, read_quota, wait_in_body};
 use crate::redact;
 use crate::retry::{RetryEvent, RetryHook, RetryPolicy};
-use crate::spec::{Paginated, Spec, Style};
+use crate::spec::{Decoded, Paginated, Spec, Style};
 use crate::transport::{BoxError, Transport, is_retryable};
 use bytes::Bytes;
 use serde::Deserialize;
@@ -28,10 +28,11 @@ pub(crate) const NO_URL_HOST: &str = "no.url.provided.local";
 pub(crate) struct Fetched<P> {
     pub page: P,
     pub raw_items: Option<Bytes>,
-    /// The URL that answered (after redirects), for link walks: the base of a
-    /// relative next URL.
+    /// The URL that answered (after redirects), for link walks (the base of a
+    /// relative next URL) and pages with their response.
     pub url: Option<reqwest::Url>,
-    /// The response headers, when the declaration reads any (`Link`, `cursor_header`).
+    /// The response headers, when the declaration reads any (`Link`,
+    /// `cursor_header`, `total_header`) or pages come with their response.
     pub headers: Option<reqwest::header::HeaderMap>,
     /// The HTTP status (a success).
     pub status: u16,
@@ -73,6 +74,9 @@ pub(crate) struct Fetcher {
     pub timeout: Option<Duration>,
     /// Whether a response may come from another origin than its request's.
     pub allow_cross_origin: bool,
+    /// Whether every page keeps its response's URL and headers
+    /// (`Paginator::pages_with_meta`).
+    pub keep_response: bool,
 }
 
 impl Fetcher {
@@ -89,6 +93,7 @@ impl Fetcher {
             limiter: RateLimiter::new(),
             timeout: Some(DEFAULT_TIMEOUT),
             allow_cross_origin: false,
+            keep_response: false,
         }
     }
 
@@ -242,7 +247,7 @@ impl std::error::Error for TimedOut {}
 async fn exchange<P: Paginated>(fetcher: &Fetcher, request: reqwest::Request) -> Result<Fetched<P>, Failure> {
     let method = request.method().clone();
     let link_style = P::SPEC.style == Style::Link;
-    let request_url = link_style.then(|| request.url().clone());
+    let request_url = (link_style || fetcher.keep_response).then(|| request.url().clone());
     let transport = |e: BoxError| {
         let retryable = is_retryable(e.as_ref());
         let unprocessed = e.downcast_ref::<reqwest::Error>().is_some_and(reqwest::Error::is_connect);
@@ -258,7 +263,11 @@ async fn exchange<P: Paginated>(fetcher: &Fetcher, request: reqwest::Request) ->
         let answered = response.url();
         if answered.host_str() == Some(NO_URL_HOST) { sent } else { answered.clone() }
     });
-    let wants_headers = P::SPEC.cursor_header.is_some() || (link_style && !P::SPEC.next_url_field);
+    let wants_headers = P::SPEC.cursor_header.is_some()
+        || (link_style && !P::SPEC.next_url_field)
+        || P::SPEC.total_header.is_some()
+        || P::SPEC.total_pages_header.is_some()
+        || fetcher.keep_response;
     let headers = wants_headers.then(|| response.headers().clone());
     let now = SystemTime::now();
     let quota = read_quota(
@@ -462,11 +471,11 @@ fn describe(method: &reqwest::Method, url: &reqwest::Url) -> String {
 /// Decodes a page, reporting the serde path and the body around a failure.
 pub(crate) fn decode<P: Paginated>(body: &[u8]) -> Result<P, ErrorKind> {
     // The fast path; the path-tracking pass runs only to explain a failure.
-    if let Ok(page) = serde_json::from_slice(body) {
+    if let Ok(Decoded(page)) = serde_json::from_slice(body) {
         return Ok(page);
     }
     let mut de = serde_json::Deserializer::from_slice(body);
-    let page = serde_path_to_error::deserialize(&mut de).map_err(|e| {
+    let Decoded(page) = serde_path_to_error::deserialize(&mut de).map_err(|e| {
         let path = e.path().to_string();
         let e = e.into_inner();
         let mut kind = decode_error(path, &e, body);

@@ -32,7 +32,7 @@ const MAX_REDIRECTS: usize = 10;
 ///
 /// ```
 /// let client = reqwest::Client::builder()
-///     .redirect(paginate_core::redirect_policy())
+///     .redirect(paginated::redirect_policy())
 ///     .build()
 ///     .unwrap();
 /// # let _ = client;

@@ -1,8 +1,9 @@
 //! Support for the code `#[derive(Paginated)]` generates. Not a public API.
 
 pub use crate::cursor::{ApiErrorValue, CountValue, Cursor, CursorValue, FlagValue};
+pub use crate::item::{ItemCursor, ItemKey, ItemSliceKey};
 pub use crate::slice::{SliceKey, SliceValue};
-pub use crate::spec::{Paginated, Signals, Spec, Style, Target};
+pub use crate::spec::{DecodePage, Paginated, Signals, Spec, Style, Target};
 pub use core::default::Default;
 pub use core::mem::take;
 pub use core::option::Option::{self, None, Some};
@@ -41,28 +42,93 @@ pub fn item_key<T: core::hash::Hash + ?Sized>(value: &T) -> Option<u128> {
 /// One step of a `cursor_field`-like path: the generated code wraps each
 /// intermediate field in `Hop` and calls `.hop()`, which yields `None` for an
 /// empty `Option` and the value itself otherwise (autoref specialization:
-/// [`HopOption`] is found first for `Option` fields, [`HopPlain`] for any other).
+/// [`HopOption`] is found first for `Option` fields and for the types a path
+/// cannot go into, [`HopPlain`] for any other).
 pub struct Hop<'a, T: ?Sized>(pub &'a T);
 
-/// The `Option` step of a path (see [`Hop`]).
-pub trait HopOption<'a> {
-    /// The type inside the option.
-    type Out: ?Sized;
-    /// The value inside, if any.
-    fn hop(&self) -> Option<&'a Self::Out>;
-}
-
-impl<'a, T> HopOption<'a> for Hop<'a, Option<T>> {
-    type Out = T;
-    fn hop(&self) -> Option<&'a T> {
-        self.0.as_ref()
+/// The step through an `Option`, or into a list or a JSON value (see [`Hop`]).
+/// One trait for all of them, so that a step after an error is not ambiguous.
+pub trait HopOption<'a, T: ?Sized + 'a> {
+    /// The field.
+    fn field(&self) -> &'a T;
+    /// The value inside, if any; does not compile for a list or a JSON value.
+    fn hop(&self) -> Option<&'a <T as Step>::Out>
+    where
+        T: Step,
+    {
+        self.field().step()
     }
 }
 
-impl<'a, T> HopOption<'a> for Hop<'a, Box<Option<T>>> {
-    type Out = T;
-    fn hop(&self) -> Option<&'a T> {
-        self.0.as_ref().as_ref()
+impl<'a, T> HopOption<'a, Option<T>> for Hop<'a, Option<T>> {
+    fn field(&self) -> &'a Option<T> {
+        self.0
+    }
+}
+
+impl<'a, T> HopOption<'a, Box<Option<T>>> for Hop<'a, Box<Option<T>>> {
+    fn field(&self) -> &'a Box<Option<T>> {
+        self.0
+    }
+}
+
+impl<'a, T> HopOption<'a, Vec<T>> for Hop<'a, Vec<T>> {
+    fn field(&self) -> &'a Vec<T> {
+        self.0
+    }
+}
+
+impl<'a> HopOption<'a, serde_json::Value> for Hop<'a, serde_json::Value> {
+    fn field(&self) -> &'a serde_json::Value {
+        self.0
+    }
+}
+
+/// A field a path steps through: an `Option` (in a `Box` or not). Lists and
+/// JSON values do not implement it, so a path into one is one error, worded
+/// for the user, and nothing after it is reported.
+#[diagnostic::on_unimplemented(
+    message = "a field path cannot go into `{Self}`",
+    label = "this path steps into `{Self}`, which has no Rust fields to name",
+    note = "a path through a list: the cursor in the last item of the page is `cursor_item_field = \"id\"`, a path in the item type; `dedup_by` and `slice_by` are paths in the item type too",
+    note = "a path into a `serde_json::Value`: its keys are not Rust fields; give that part of the response a struct type (`#[derive(Deserialize)] struct Meta {{ next_cursor: Option<String> }}`) and keep the path, or name the value itself"
+)]
+pub trait Step {
+    /// The type inside.
+    type Out: ?Sized;
+    /// The value inside, if any.
+    fn step(&self) -> Option<&Self::Out>;
+}
+
+// Hidden from diagnostics, so that a failing step is reported as `Step` with
+// its message, not as the list of the types that implement `StepThrough`.
+#[diagnostic::do_not_recommend]
+impl<T: StepThrough + ?Sized> Step for T {
+    type Out = T::Inner;
+    fn step(&self) -> Option<&T::Inner> {
+        self.step_through()
+    }
+}
+
+/// The `Option`s a path steps through (see [`Step`]).
+pub trait StepThrough {
+    /// The type inside.
+    type Inner: ?Sized;
+    /// The value inside, if any.
+    fn step_through(&self) -> Option<&Self::Inner>;
+}
+
+impl<T> StepThrough for Option<T> {
+    type Inner = T;
+    fn step_through(&self) -> Option<&T> {
+        self.as_ref()
+    }
+}
+
+impl<T> StepThrough for Box<Option<T>> {
+    type Inner = T;
+    fn step_through(&self) -> Option<&T> {
+        self.as_ref().as_ref()
     }
 }
 

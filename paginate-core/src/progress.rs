@@ -8,7 +8,7 @@ use std::time::{Duration, Instant};
 /// hook after each page is handed to the consumer.
 ///
 /// ```
-/// # use paginate_core::Progress;
+/// # use paginated::Progress;
 /// fn show(p: &Progress) {
 ///     match p.total {
 ///         Some(total) => eprintln!("page {}: {}/{} items", p.page, p.items, total),

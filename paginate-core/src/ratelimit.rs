@@ -22,7 +22,7 @@ use crate::retry::retry_after;
 /// run against one API key, so that a 429 on one walk holds all of them:
 ///
 /// ```
-/// use paginate_core::RateLimiter;
+/// use paginated::RateLimiter;
 ///
 /// // Close allows about 10 requests a second per key; pace below it and
 /// // share the gate between the walks of one sync job.

@@ -32,7 +32,7 @@ use backon::{BackoffBuilder, ExponentialBuilder};
 ///
 /// ```
 /// use std::time::Duration;
-/// use paginate_core::RetryPolicy;
+/// use paginated::RetryPolicy;
 ///
 /// let patient = RetryPolicy::default()
 ///     .max_attempts(10)

@@ -155,6 +155,12 @@ pub struct Spec {
     /// Drop items whose key ([`Paginated::item_key`], `dedup_by = "path"`) was
     /// already delivered in this walk.
     pub dedup: bool,
+    /// A response header holding the item total (`total_header = "x-total"`,
+    /// GitLab), read when the page has no `total`. Lower-cased at compile time.
+    pub total_header: Option<&'static str>,
+    /// A response header holding the page count (`total_pages_header =
+    /// "x-total-pages"`), read when the page has no `total_pages`. Lower-cased.
+    pub total_pages_header: Option<&'static str>,
 }
 
 impl Spec {
@@ -191,6 +197,8 @@ impl Spec {
         slice_by: false,
         slice_target: None,
         dedup: false,
+        total_header: None,
+        total_pages_header: None,
     };
 
     /// Where the position of the walk (cursor, offset or page number) goes.
@@ -249,6 +257,40 @@ impl std::fmt::Debug for NextRequest {
     }
 }
 
+/// A page type that can be decoded from a response body: every type that
+/// implements serde's `Deserialize` for any lifetime (`DeserializeOwned`).
+///
+/// It is the supertrait of [`Paginated`] in place of `DeserializeOwned`, so
+/// that a page without `#[derive(Deserialize)]` is one error that says so,
+/// rather than serde's list of the types that do implement it. Never
+/// implement it yourself: derive or implement `Deserialize`.
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` does not implement `serde::Deserialize`",
+    label = "add `#[derive(Deserialize)]` next to `Paginated`",
+    note = "a page is decoded from the response body; it must own its data (no borrowed `&'a str`), as `serde::de::DeserializeOwned` requires"
+)]
+pub trait DecodePage: Sized {
+    /// Decodes a page, as `Deserialize::deserialize` does.
+    fn decode_page<'de, D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error>;
+}
+
+#[diagnostic::do_not_recommend]
+impl<T: serde::de::DeserializeOwned> DecodePage for T {
+    fn decode_page<'de, D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        T::deserialize(deserializer)
+    }
+}
+
+/// A page decoded through [`DecodePage`], for serde entry points that want a
+/// `Deserialize` type.
+pub(crate) struct Decoded<P>(pub P);
+
+impl<'de, P: DecodePage> serde::Deserialize<'de> for Decoded<P> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        P::decode_page(deserializer).map(Decoded)
+    }
+}
+
 /// A response type that describes one page of a paginated endpoint.
 ///
 /// Implemented by `#[derive(Paginated)]`; the methods read the declared fields
@@ -256,7 +298,7 @@ impl std::fmt::Debug for NextRequest {
 /// body ever happens.
 ///
 /// ```
-/// use paginate_core::{Paginated, Signals, Spec, Style, Target};
+/// use paginated::{Paginated, Signals, Spec, Style, Target};
 ///
 /// #[derive(serde::Deserialize)]
 /// struct Numbers { data: Vec<u32>, next: Option<String> }
@@ -267,13 +309,17 @@ impl std::fmt::Debug for NextRequest {
 ///     type Item = u32;
 ///     const SPEC: Spec = Spec { style: Style::Cursor, cursor: Some(Target::Query("after")), ..Spec::DEFAULT };
 ///     fn signals(&self) -> Signals {
-///         Signals { cursor: self.next.as_deref().and_then(paginate_core::Cursor::text), ..Signals::default() }
+///         Signals { cursor: self.next.as_deref().and_then(paginated::Cursor::text), ..Signals::default() }
 ///     }
 ///     fn items(&self) -> &[u32] { &self.data }
 ///     fn items_mut(&mut self) -> &mut Vec<u32> { &mut self.data }
 /// }
 /// ```
-pub trait Paginated: serde::de::DeserializeOwned {
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` does not implement `Paginated`",
+    label = "derive it on the struct one page decodes into: `#[derive(Deserialize, Paginated)]`"
+)]
+pub trait Paginated: DecodePage {
     /// The type of one item of a page.
     type Item;
     /// The declaration of the endpoint.

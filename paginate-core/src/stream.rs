@@ -10,9 +10,10 @@ use crate::checkpoint::Checkpoint;
 use std::sync::Arc;
 use std::time::Duration;
 
-use crate::engine::{Engine, Walker};
+use crate::engine::{Delivered, Engine, Walker};
 use crate::error::{Error, ErrorKind};
 use crate::fetch::{DEFAULT_MAX_BODY, DEFAULT_TIMEOUT, Fetcher};
+use crate::page::PagesWithMeta;
 use crate::progress::{Observer, Progress, ProgressHook};
 use crate::ratelimit::RateLimiter;
 use crate::redact;
@@ -23,6 +24,44 @@ use crate::transport::Transport;
 use crate::walk::{LoopPolicy, Options, StopReason, Walk};
 
 /// Starts a walk from a reqwest request: `request.paginate::<Contacts>()`.
+///
+/// The request is replayed for every page (URL, headers, auth, filters,
+/// body), with only the declared pagination fields changed.
+///
+/// ```
+/// use paginated::{PaginateExt, Paginated};
+/// use serde::Deserialize;
+///
+/// #[derive(Deserialize)]
+/// struct Contact { id: String }
+/// #[derive(Deserialize)]
+/// struct Next { starting_after: Option<String> }
+/// #[derive(Deserialize)]
+/// struct Pages { next: Option<Next> }
+///
+/// #[derive(Deserialize, Paginated)]
+/// #[paginate(style = "cursor", cursor_field = "pages.next.starting_after", cursor_param = "starting_after",
+///            page_size_param = "per_page", max_page_size = 150, total = "total_count")]
+/// struct Contacts {
+///     #[paginate(items)]
+///     data: Vec<Contact>,
+///     pages: Pages,
+///     total_count: u64,
+/// }
+///
+/// # use paginated::testing::{MockResponse, MockServer};
+/// # use serde_json::json;
+/// # #[tokio::main(flavor = "current_thread")] async fn main() -> Result<(), paginated::Error> {
+/// # let server = MockServer::script(vec![
+/// #     MockResponse::json(json!({"data": [{"id": "c1"}, {"id": "c2"}], "pages": {"next": {"starting_after": "c2"}}, "total_count": 3})),
+/// #     MockResponse::json(json!({"data": [{"id": "c3"}], "pages": {}, "total_count": 3})),
+/// # ]).await;
+/// # let url = server.url("/contacts");
+/// let client = paginated::reqwest::Client::new();
+/// let contacts: Vec<Contact> = client.get(url).bearer_auth("token").paginate::<Contacts>().collect().await?;
+/// assert_eq!(contacts.len(), 3);
+/// # Ok(()) }
+/// ```
 pub trait PaginateExt {
     /// A [`Paginator`] that walks the endpoint described by `P`, replaying this
     /// request (URL, headers, auth, filters, body) for every page.
@@ -40,6 +79,53 @@ impl PaginateExt for reqwest::RequestBuilder {
 /// Build it with [`PaginateExt::paginate`], set limits, then turn it into a
 /// stream of [`items`](Paginator::items) or [`pages`](Paginator::pages), or
 /// [`collect`](Paginator::collect) every item.
+///
+/// ```
+/// use paginated::{PaginateExt, Paginated};
+/// use serde::Deserialize;
+///
+/// #[derive(Deserialize)]
+/// struct Contact { id: String }
+/// #[derive(Deserialize)]
+/// struct Next { starting_after: Option<String> }
+/// #[derive(Deserialize)]
+/// struct Pages { next: Option<Next> }
+///
+/// #[derive(Deserialize, Paginated)]
+/// #[paginate(style = "cursor", cursor_field = "pages.next.starting_after", cursor_param = "starting_after",
+///            page_size_param = "per_page", max_page_size = 150, total = "total_count")]
+/// struct Contacts {
+///     #[paginate(items)]
+///     data: Vec<Contact>,
+///     pages: Pages,
+///     total_count: u64,
+/// }
+///
+/// # use paginated::testing::{MockResponse, MockServer};
+/// # use serde_json::json;
+/// # #[tokio::main(flavor = "current_thread")] async fn main() -> Result<(), paginated::Error> {
+/// # let server = MockServer::script(vec![
+/// #     MockResponse::json(json!({"data": [{"id": "c1"}, {"id": "c2"}], "pages": {"next": {"starting_after": "c2"}}, "total_count": 3})),
+/// #     MockResponse::json(json!({"data": [{"id": "c3"}], "pages": {}, "total_count": 3})),
+/// # ]).await;
+/// # let url = server.url("/contacts");
+/// use std::time::Duration;
+/// use paginated::{LoopPolicy, RetryPolicy};
+///
+/// let client = paginated::reqwest::Client::builder().redirect(paginated::redirect_policy()).build().unwrap();
+/// let walk = client
+///     .get(url)
+///     .bearer_auth("token")
+///     .paginate::<Contacts>()
+///     .page_size(150) // checked against `max_page_size` before any request
+///     .max_items(10_000)
+///     .retry(RetryPolicy::default().max_attempts(5))
+///     .timeout(Duration::from_secs(30))
+///     .on_loop(LoopPolicy::Stop);
+/// let contacts = walk.collect().await?;
+/// assert_eq!(contacts.len(), 3);
+/// # Ok(()) }
+/// ```
 #[must_use = "a Paginator does nothing until it is turned into a stream"]
 pub struct Paginator<P> {
     source: Source,
@@ -288,8 +374,8 @@ impl<P: Paginated> Paginator<P> {
     /// [`ErrorKind::Config`](crate::ErrorKind::Config) error before any request).
     ///
     /// ```
-    /// # fn f<P: paginate_core::Paginated>(request: reqwest::RequestBuilder) {
-    /// use paginate_core::PaginateExt;
+    /// # fn f<P: paginated::Paginated>(request: reqwest::RequestBuilder) {
+    /// use paginated::PaginateExt;
     ///
     /// let walk = request
     ///     .paginate::<P>()
@@ -339,7 +425,9 @@ impl<P: Paginated> Paginator<P> {
 }
 
 impl<P: Paginated + Send + 'static> Paginator<P> {
-    fn engine(self) -> Engine<P> {
+    /// The walk, ready to start; `keep_response` keeps each page's URL and
+    /// headers for [`Page`](crate::Page).
+    fn engine(self, keep_response: bool) -> Engine<P> {
         let (transport, request): (Box<dyn Transport>, _) = match self.source {
             Source::Builder(client, request) => (Box::new(client), request),
             Source::Custom(transport, request) => (transport, Ok(request)),
@@ -350,6 +438,7 @@ impl<P: Paginated + Send + 'static> Paginator<P> {
             limiter: self.limiter,
             timeout: self.timeout,
             allow_cross_origin: self.options.allow_cross_origin,
+            keep_response,
             ..Fetcher::new(transport, self.policy)
         });
         let setup = request
@@ -386,7 +475,14 @@ impl<P: Paginated + Send + 'static> Paginator<P> {
     /// A stream of whole pages, each the typed response (so fields such as
     /// `total_count` stay visible).
     pub fn pages(self) -> Pages<P> {
-        Pages { engine: self.engine() }
+        Pages { engine: self.engine(false) }
+    }
+
+    /// A stream of whole pages, each with the response it came in: its HTTP
+    /// status, the URL that answered and the response headers (see
+    /// [`Page`](crate::Page), which derefs to the typed page).
+    pub fn pages_with_meta(self) -> PagesWithMeta<P> {
+        PagesWithMeta { engine: self.engine(true) }
     }
 
     /// A stream of items, in order, each exactly once.
@@ -394,7 +490,7 @@ impl<P: Paginated + Send + 'static> Paginator<P> {
         let max_items = self.options.max_items;
         let delivered_before = self.resume.as_ref().map_or(0, |cp| cp.items_delivered);
         Items {
-            engine: self.engine(),
+            engine: self.engine(false),
             buffer: Vec::new().into_iter(),
             current: None,
             delivered_before,
@@ -418,6 +514,47 @@ impl<P: Paginated + Send + 'static> Paginator<P> {
 ///
 /// With `max_items`, no page is requested once that many items were received,
 /// but pages are delivered whole.
+///
+/// ```
+/// use paginated::{PaginateExt, Paginated};
+/// use serde::Deserialize;
+///
+/// #[derive(Deserialize)]
+/// struct Contact { id: String }
+/// #[derive(Deserialize)]
+/// struct Next { starting_after: Option<String> }
+/// #[derive(Deserialize)]
+/// struct Pages { next: Option<Next> }
+///
+/// #[derive(Deserialize, Paginated)]
+/// #[paginate(style = "cursor", cursor_field = "pages.next.starting_after", cursor_param = "starting_after",
+///            page_size_param = "per_page", max_page_size = 150, total = "total_count")]
+/// struct Contacts {
+///     #[paginate(items)]
+///     data: Vec<Contact>,
+///     pages: Pages,
+///     total_count: u64,
+/// }
+///
+/// # use paginated::testing::{MockResponse, MockServer};
+/// # use serde_json::json;
+/// # #[tokio::main(flavor = "current_thread")] async fn main() -> Result<(), paginated::Error> {
+/// # let server = MockServer::script(vec![
+/// #     MockResponse::json(json!({"data": [{"id": "c1"}, {"id": "c2"}], "pages": {"next": {"starting_after": "c2"}}, "total_count": 3})),
+/// #     MockResponse::json(json!({"data": [{"id": "c3"}], "pages": {}, "total_count": 3})),
+/// # ]).await;
+/// # let url = server.url("/contacts");
+/// use futures_util::TryStreamExt;
+///
+/// let client = paginated::reqwest::Client::new();
+/// let mut pages = client.get(url).paginate::<Contacts>().pages();
+/// while let Some(page) = pages.try_next().await? {
+///     println!("{} of {} contacts", page.data.len(), page.total_count);
+/// }
+/// assert_eq!(pages.total(), Some(3));
+/// assert_eq!(pages.stop_reason(), Some(paginated::StopReason::TotalReached));
+/// # Ok(()) }
+/// ```
 pub struct Pages<P> {
     engine: Engine<P>,
 }
@@ -456,7 +593,7 @@ impl<P: Paginated + Send + 'static> Stream for Pages<P> {
 
     fn poll_next(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Option<Self::Item>> {
         let this = self.get_mut();
-        let Some((mut page, sent)) = ready!(this.engine.poll_page(cx)).transpose()? else {
+        let Some(Delivered { mut page, sent, .. }) = ready!(this.engine.poll_page(cx)).transpose()? else {
             return Poll::Ready(None);
         };
         skip_delivered(page.items_mut(), &sent);
@@ -467,12 +604,57 @@ impl<P: Paginated + Send + 'static> Stream for Pages<P> {
 impl<P> Unpin for Pages<P> {}
 
 /// Drops the items of a resumed page that were delivered before the checkpoint.
-fn skip_delivered<T>(items: &mut Vec<T>, sent: &Checkpoint) {
+pub(crate) fn skip_delivered<T>(items: &mut Vec<T>, sent: &Checkpoint) {
     let skip = usize::try_from(sent.skip_items).unwrap_or(usize::MAX);
     items.drain(..skip.min(items.len()));
 }
 
 /// A stream of items; see [`Paginator::items`].
+///
+/// Its [`checkpoint`](Items::checkpoint) says where to resume so that exactly
+/// the items not delivered yet follow, at any time; so does every error.
+///
+/// ```
+/// use paginated::{PaginateExt, Paginated};
+/// use serde::Deserialize;
+///
+/// #[derive(Deserialize)]
+/// struct Contact { id: String }
+/// #[derive(Deserialize)]
+/// struct Next { starting_after: Option<String> }
+/// #[derive(Deserialize)]
+/// struct Pages { next: Option<Next> }
+///
+/// #[derive(Deserialize, Paginated)]
+/// #[paginate(style = "cursor", cursor_field = "pages.next.starting_after", cursor_param = "starting_after",
+///            page_size_param = "per_page", max_page_size = 150, total = "total_count")]
+/// struct Contacts {
+///     #[paginate(items)]
+///     data: Vec<Contact>,
+///     pages: Pages,
+///     total_count: u64,
+/// }
+///
+/// # use paginated::testing::{MockResponse, MockServer};
+/// # use serde_json::json;
+/// # #[tokio::main(flavor = "current_thread")] async fn main() -> Result<(), paginated::Error> {
+/// # let server = MockServer::script(vec![
+/// #     MockResponse::json(json!({"data": [{"id": "c1"}, {"id": "c2"}], "pages": {"next": {"starting_after": "c2"}}, "total_count": 3})),
+/// #     MockResponse::json(json!({"data": [{"id": "c3"}], "pages": {}, "total_count": 3})),
+/// # ]).await;
+/// # let url = server.url("/contacts");
+/// use futures_util::TryStreamExt;
+///
+/// let client = paginated::reqwest::Client::new();
+/// let mut contacts = client.get(url).paginate::<Contacts>().items();
+/// while let Some(contact) = contacts.try_next().await? {
+///     println!("{}", contact.id);
+///     let resume_here = contacts.checkpoint(); // small and serializable: store it
+///     # let _ = resume_here;
+/// }
+/// assert_eq!(contacts.delivered(), 3);
+/// # Ok(()) }
+/// ```
 pub struct Items<P: Paginated> {
     engine: Engine<P>,
     buffer: std::vec::IntoIter<P::Item>,
@@ -549,7 +731,9 @@ impl<P: Paginated + Send + 'static> Stream for Items<P> {
                 return Poll::Ready(Some(Ok(item)));
             }
             let page = ready!(this.engine.poll_page(cx));
-            let Some((mut page, sent)) = page.transpose().map_err(|e| this.with_delivered(e))? else {
+            let Some(Delivered { mut page, sent, .. }) =
+                page.transpose().map_err(|e| this.with_delivered(e))?
+            else {
                 return Poll::Ready(None);
             };
             let mut items = std::mem::take(page.items_mut());

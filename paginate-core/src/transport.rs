@@ -45,7 +45,7 @@ impl<F> fmt::Debug for TransportFn<F> {
 /// Makes a [`Transport`] of an async function, to walk with another client.
 ///
 /// ```
-/// use paginate_core::{PaginateExt, transport_fn};
+/// use paginated::{PaginateExt, transport_fn};
 ///
 /// // Any client that can send a `reqwest::Request`; here a plain one stands in
 /// // for e.g. `reqwest_middleware::ClientWithMiddleware`.

@@ -15,8 +15,12 @@ use crate::spec::{Paginated, Signals, Spec, Style};
 #[non_exhaustive]
 pub enum StopReason {
     /// A cursor walk's page had no next cursor (absent, null or empty), or a
-    /// link walk's page no next URL.
+    /// custom walk's page no next state.
     NoCursor,
+    /// A link walk's page had no next URL: no `rel="next"` link in the `Link`
+    /// header (or a `results="false"` one), or an absent, null or empty
+    /// `next_url` field.
+    NoNextLink,
     /// The page said `has_more: false`.
     NoMore,
     /// The page said it is the last one (`is_last`).
@@ -466,7 +470,7 @@ impl Walk {
             return Some(StopReason::NoCursor);
         }
         if style == Style::Link && signals.next_url.is_none() {
-            return Some(StopReason::NoCursor);
+            return Some(StopReason::NoNextLink);
         }
         if style == Style::Custom && signals.state.as_ref().is_none_or(serde_json::Value::is_null) {
             return Some(StopReason::NoCursor);

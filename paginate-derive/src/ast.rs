@@ -89,6 +89,17 @@ impl<'a> Input<'a> {
                 Vec::new()
             }
         };
+        for param in node.generics.lifetimes() {
+            cx.error_spanned_by(
+                &param.lifetime,
+                format!(
+                    "`Paginated` pages cannot borrow: each page is decoded from a response body that is \
+                     gone once the page is read; remove `{lifetime}` and use owned types (`String` for \
+                     `&{lifetime} str`, `Vec<T>` for `&{lifetime} [T]`)",
+                    lifetime = param.lifetime
+                ),
+            );
+        }
         Input {
             ident,
             generics: &node.generics,
@@ -168,6 +179,22 @@ pub fn vec_element(ty: &Type) -> Option<&Type> {
         (Some(GenericArgument::Type(elem)), None) => Some(elem),
         _ => None,
     }
+}
+
+impl<'a> Items<'a> {
+    /// The item type.
+    pub fn elem(&self) -> &'a Type {
+        match self {
+            Items::Field { elem, .. } | Items::Path { elem, .. } => elem,
+        }
+    }
+}
+
+/// The type parameter of `generics` that `ty` is, if it is one (`T`).
+pub fn type_param<'g>(generics: &'g Generics, ty: &Type) -> Option<&'g Ident> {
+    let Type::Path(ty) = ty else { return None };
+    let ident = ty.path.get_ident().filter(|_| ty.qself.is_none())?;
+    generics.type_params().map(|param| &param.ident).find(|param| *param == ident)
 }
 
 /// Whether `ty` is syntactically `Option<...>`, for a friendlier message.

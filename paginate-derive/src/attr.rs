@@ -105,6 +105,24 @@ pub struct FieldPath {
     pub segments: Vec<Ident>,
 }
 
+/// Where a key reads a value of an item (`cursor_item_field`, `dedup_by`,
+/// `slice_by`): a path in the item type, or, written bare, the item type's own
+/// impl of `ItemCursor`, `ItemKey` or `ItemSliceKey` (for items whose fields
+/// the derive cannot see, such as a type parameter).
+pub enum ItemRead {
+    Path(FieldPath),
+    Trait,
+}
+
+impl ItemRead {
+    pub fn path(&self) -> Option<&FieldPath> {
+        match self {
+            ItemRead::Path(path) => Some(path),
+            ItemRead::Trait => None,
+        }
+    }
+}
+
 /// A path of JSON object keys (`"pagination.per_page"`) in the request body.
 pub struct BodyPath {
     pub lit: LitStr,
@@ -136,7 +154,7 @@ pub struct Container {
     pub style: Attr<StyleValue>,
     pub krate: Attr<Path>,
     pub cursor_field: Attr<FieldPath>,
-    pub cursor_item_field: Attr<FieldPath>,
+    pub cursor_item_field: Attr<ItemRead>,
     pub cursor_header: Attr<LitStr>,
     pub cursor_param: Attr<LitStr>,
     pub cursor_body: Attr<BodyPath>,
@@ -159,9 +177,11 @@ pub struct Container {
     pub is_last: Attr<FieldPath>,
     pub total: Attr<FieldPath>,
     pub total_pages: Attr<FieldPath>,
+    pub total_header: Attr<LitStr>,
+    pub total_pages_header: Attr<LitStr>,
     pub stop_on_short_page: Attr<bool>,
     pub stop_on_empty_page: Attr<bool>,
-    pub dedup_by: Attr<FieldPath>,
+    pub dedup_by: Attr<ItemRead>,
     pub api_error: Attr<FieldPath>,
     pub rate_limit_error: Attr<LitStr>,
     pub rate_limit_status: Attr<StatusList>,
@@ -177,7 +197,7 @@ pub struct Container {
     pub keep_params: Attr<LitStr>,
     pub next_state: Attr<Path>,
     pub next_request: Attr<Path>,
-    pub slice_by: Attr<FieldPath>,
+    pub slice_by: Attr<ItemRead>,
     pub slice_param: Attr<LitStr>,
     pub slice_body: Attr<BodyPath>,
     pub items: Attr<FieldPath>,
@@ -217,6 +237,8 @@ impl Container {
             is_last: Attr::none(IS_LAST),
             total: Attr::none(TOTAL),
             total_pages: Attr::none(TOTAL_PAGES),
+            total_header: Attr::none(TOTAL_HEADER),
+            total_pages_header: Attr::none(TOTAL_PAGES_HEADER),
             stop_on_short_page: Attr::none(STOP_ON_SHORT_PAGE),
             stop_on_empty_page: Attr::none(STOP_ON_EMPTY_PAGE),
             dedup_by: Attr::none(DEDUP_BY),
@@ -282,7 +304,8 @@ impl Container {
             field_path_key(cx, meta, at, &mut self.cursor_field)?;
         } else if *path == CURSOR_ITEM_FIELD {
             // #[paginate(cursor_item_field = "id")]: a path in the item type
-            field_path_key(cx, meta, at, &mut self.cursor_item_field)?;
+            // #[paginate(cursor_item_field)]: the item's `ItemCursor` impl
+            item_read_key(cx, meta, at, &mut self.cursor_item_field)?;
         } else if *path == CURSOR_HEADER {
             // #[paginate(cursor_header = "X-Next-Cursor")]
             header_key(cx, meta, at, &mut self.cursor_header)?;
@@ -311,7 +334,7 @@ impl Container {
             body_key(cx, meta, at, &mut self.offset_body)?;
         } else if *path == MAX_OFFSET {
             // #[paginate(max_offset = 10000)]
-            int_key(cx, meta, at, &mut self.max_offset, |_| None)?;
+            int_key(cx, meta, at, &mut self.max_offset, false, |_| None)?;
         } else if *path == PAGE_PARAM {
             // #[paginate(page_param = "page")]
             query_key(cx, meta, at, &mut self.page_param)?;
@@ -320,7 +343,7 @@ impl Container {
             body_key(cx, meta, at, &mut self.page_body)?;
         } else if *path == FIRST_PAGE {
             // #[paginate(first_page = 0 | 1)]
-            int_key(cx, meta, at, &mut self.first_page, |n| {
+            int_key(cx, meta, at, &mut self.first_page, false, |n| {
                 (n > 1).then(|| format!("`first_page` must be 0 or 1, not {n}"))
             })?;
         } else if *path == NEXT_URL {
@@ -337,14 +360,10 @@ impl Container {
             header_key(cx, meta, at, &mut self.page_size_header)?;
         } else if *path == PAGE_SIZE {
             // #[paginate(page_size = 50)]
-            int_key(cx, meta, at, &mut self.page_size, |n| {
-                (n == 0).then(|| "`page_size` must be at least 1".to_owned())
-            })?;
+            int_key(cx, meta, at, &mut self.page_size, true, |_| None)?;
         } else if *path == MAX_PAGE_SIZE {
             // #[paginate(max_page_size = 150)]
-            int_key(cx, meta, at, &mut self.max_page_size, |n| {
-                (n == 0).then(|| "`max_page_size` must be at least 1".to_owned())
-            })?;
+            int_key(cx, meta, at, &mut self.max_page_size, true, |_| None)?;
         } else if *path == HAS_MORE {
             // #[paginate(has_more = "has_more")]
             field_path_key(cx, meta, at, &mut self.has_more)?;
@@ -357,6 +376,12 @@ impl Container {
         } else if *path == TOTAL_PAGES {
             // #[paginate(total_pages = "pages.total_pages")]
             field_path_key(cx, meta, at, &mut self.total_pages)?;
+        } else if *path == TOTAL_HEADER {
+            // #[paginate(total_header = "x-total")]
+            header_key(cx, meta, at, &mut self.total_header)?;
+        } else if *path == TOTAL_PAGES_HEADER {
+            // #[paginate(total_pages_header = "x-total-pages")]
+            header_key(cx, meta, at, &mut self.total_pages_header)?;
         } else if *path == STOP_ON_SHORT_PAGE {
             // #[paginate(stop_on_short_page)] or #[paginate(stop_on_short_page = false)]
             flag_key(cx, meta, at, &mut self.stop_on_short_page)?;
@@ -365,7 +390,8 @@ impl Container {
             flag_key(cx, meta, at, &mut self.stop_on_empty_page)?;
         } else if *path == SLICE_BY {
             // #[paginate(slice_by = "date_created")]: a path in the item type
-            field_path_key(cx, meta, at, &mut self.slice_by)?;
+            // #[paginate(slice_by)]: the item's `ItemSliceKey` impl
+            item_read_key(cx, meta, at, &mut self.slice_by)?;
         } else if *path == SLICE_PARAM {
             // #[paginate(slice_param = "date_created__gte")]
             query_key(cx, meta, at, &mut self.slice_param)?;
@@ -430,9 +456,7 @@ impl Container {
             }
         } else if *path == MIN_PAGE_SIZE {
             // #[paginate(min_page_size = 10)]
-            int_key(cx, meta, at, &mut self.min_page_size, |n| {
-                (n == 0).then(|| "`min_page_size` must be at least 1".to_owned())
-            })?;
+            int_key(cx, meta, at, &mut self.min_page_size, true, |_| None)?;
         } else if *path == KEEP_PARAMS {
             // #[paginate(keep_params = "access_token")] (several: comma-separated)
             if let Some(lit) = string(cx, meta, KEEP_PARAMS)? {
@@ -456,7 +480,8 @@ impl Container {
             }
         } else if *path == DEDUP_BY {
             // #[paginate(dedup_by = "id")]: a path in the item type
-            field_path_key(cx, meta, at, &mut self.dedup_by)?;
+            // #[paginate(dedup_by)]: the item's `ItemKey` impl
+            item_read_key(cx, meta, at, &mut self.dedup_by)?;
         } else if *path == ITEMS {
             // #[paginate(items = "data.items")]
             if !meta.input.peek(Token![=]) {
@@ -512,6 +537,8 @@ impl Container {
             self.is_last.declared(),
             self.total.declared(),
             self.total_pages.declared(),
+            self.total_header.declared(),
+            self.total_pages_header.declared(),
             self.stop_on_short_page.declared(),
             self.stop_on_empty_page.declared(),
             self.dedup_by.declared(),
@@ -623,6 +650,25 @@ fn field_path_key(
         && let Some(path) = parse_field_path(cx, lit, slot.key)
     {
         slot.set(cx, at, path);
+    }
+    Ok(())
+}
+
+// `key = "a.b"` (a path in the item type) or a bare `key` (the item's trait impl).
+fn item_read_key(
+    cx: &Ctxt,
+    meta: &ParseNestedMeta,
+    at: Position,
+    slot: &mut Attr<ItemRead>,
+) -> syn::Result<()> {
+    if !meta.input.peek(Token![=]) {
+        slot.set(cx, at, ItemRead::Trait);
+        return Ok(());
+    }
+    if let Some(lit) = string(cx, meta, slot.key)?
+        && let Some(path) = parse_field_path(cx, lit, slot.key)
+    {
+        slot.set(cx, at, ItemRead::Path(path));
     }
     Ok(())
 }
@@ -803,12 +849,14 @@ fn status_key(
     Ok(())
 }
 
-// `key = N`, with a key-specific range check.
+// `key = N`: a positive integer when `positive`, else a non-negative one, with a
+// key-specific range check on top.
 fn int_key(
     cx: &Ctxt,
     meta: &ParseNestedMeta,
     at: Position,
     slot: &mut Attr<IntValue>,
+    positive: bool,
     out_of_range: impl FnOnce(u64) -> Option<String>,
 ) -> syn::Result<()> {
     let key = slot.key;
@@ -817,12 +865,21 @@ fn int_key(
         cx.error_spanned_by(&lit, format!("`{key}` takes an integer: `{}`", key.example));
         return Ok(());
     };
-    match lit.base10_parse::<u64>() {
-        Ok(value) => match out_of_range(value) {
-            Some(message) => cx.error_spanned_by(&lit, message),
-            None => slot.set(cx, at, IntValue { lit, value }),
-        },
-        Err(err) => cx.error_spanned_by(&lit, format!("`{key}` takes a non-negative integer: {err}")),
+    let kind = if positive { "a positive integer" } else { "a non-negative integer" };
+    let digits = lit.base10_digits();
+    let parsed = lit.base10_parse::<u64>();
+    let problem = match &parsed {
+        _ if digits.starts_with('-') => {
+            Some(format!("`{key}` must be {kind}, not {digits}; like `{}`", key.example))
+        }
+        Ok(0) if positive => Some(format!("`{key}` must be {kind}, not 0; like `{}`", key.example)),
+        Ok(value) => out_of_range(*value),
+        Err(_) => Some(format!("`{key} = {digits}` is too large; the largest value is {}", u64::MAX)),
+    };
+    match (problem, parsed) {
+        (Some(message), _) => cx.error_spanned_by(&lit, message),
+        (None, Ok(value)) => slot.set(cx, at, IntValue { lit, value }),
+        (None, Err(_)) => unreachable!("a parse error is a problem"),
     }
     Ok(())
 }

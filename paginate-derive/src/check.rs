@@ -2,15 +2,21 @@
 //! only when every attribute parsed, so a typo in one key never shows up
 //! again here as a follow-on error.
 
-use crate::ast::{self, Input};
-use crate::attr::{Declared, Style, StyleValue};
+use syn::ext::IdentExt;
+
+use crate::ast::{self, Field, Input};
+use crate::attr::{Declared, FieldPath, ItemRead, Style, StyleValue};
 use crate::ctxt::Ctxt;
 use crate::symbol::{self, Key, Scope};
+use crate::wire;
 
 /// Runs every rule, reporting into `cx`.
 pub fn check(cx: &Ctxt, input: &Input) {
     items(cx, input);
+    field_paths(cx, input);
+    item_paths(cx, input);
     page_size(cx, input);
+    counts(cx, input);
     rate_limit_values(cx, input);
     let Some(style) = style_declared(cx, input) else { return };
     // A key of another style usually means the wrong style or the wrong key;
@@ -46,6 +52,20 @@ fn slicing(cx: &Ctxt, input: &Input) {
     }
     if let [Some(_), Some(second)] = targets {
         cx.error_at(second.span, "`slice_param` and `slice_body` cannot both be given; keep one");
+    }
+}
+
+// A count comes from the body or from a header, not both.
+fn counts(cx: &Ctxt, input: &Input) {
+    let a = &input.attrs;
+    for pair in [
+        [(a.total.declared(), symbol::TOTAL, ""), (a.total_header.declared(), symbol::TOTAL_HEADER, "")],
+        [
+            (a.total_pages.declared(), symbol::TOTAL_PAGES, ""),
+            (a.total_pages_header.declared(), symbol::TOTAL_PAGES_HEADER, ""),
+        ],
+    ] {
+        at_most_one(cx, &pair);
     }
 }
 
@@ -367,5 +387,136 @@ fn alternatives(keys: &[Alternative]) -> String {
         Some((last, [])) => last.clone(),
         Some((last, rest)) => format!("{} or {last}", rest.join(", ")),
         None => String::new(),
+    }
+}
+
+// A path of the struct starts at one of its fields, which the derive sees: a
+// wrong first segment is reported here, with the whole path written out
+// again; a wrong later one is rustc's "no field `nxt` on type `Pages`".
+fn field_paths(cx: &Ctxt, input: &Input) {
+    let a = &input.attrs;
+    let paths = [
+        (symbol::CURSOR_FIELD, &a.cursor_field),
+        (symbol::NEXT_URL, &a.next_url),
+        (symbol::HAS_MORE, &a.has_more),
+        (symbol::IS_LAST, &a.is_last),
+        (symbol::TOTAL, &a.total),
+        (symbol::TOTAL_PAGES, &a.total_pages),
+        (symbol::API_ERROR, &a.api_error),
+        (symbol::ITEMS, &a.items),
+    ];
+    for (key, slot) in paths {
+        let Some(path) = slot.value() else { continue };
+        let first = path.segments[0].unraw();
+        match input.fields.iter().find(|field| field.ident.unraw() == first) {
+            Some(field) => path_through_list(cx, key, path, field),
+            None => no_such_field(cx, input, key, path),
+        }
+    }
+}
+
+// `cursor_field = "data.id"` with `data: Vec<Charge>`: a field access cannot
+// go through a list.
+fn path_through_list(cx: &Ctxt, key: Key, path: &FieldPath, field: &Field) {
+    if path.segments.len() < 2 || ast::vec_element(field.ty).is_none() {
+        return;
+    }
+    let rest = join(&path.segments[1..]);
+    let fix = if key == symbol::CURSOR_FIELD {
+        format!(
+            "for the cursor in the last item of the page, write `cursor_item_field = \"{rest}\"`, \
+             a path in the item type"
+        )
+    } else {
+        format!("`{key}` names one value of the page, outside the list")
+    };
+    cx.error_spanned_by(
+        &path.lit,
+        format!("`{}` is a `Vec`, and a field path cannot go through a list; {fix}", field.ident),
+    );
+}
+
+// The first segment is not a field: a JSON name (serde `rename`), another
+// spelling, or a typo.
+fn no_such_field(cx: &Ctxt, input: &Input, key: Key, path: &FieldPath) {
+    let wanted = path.segments[0].unraw().to_string();
+    let with_first = |field: &Field| {
+        let segments: Vec<String> = std::iter::once(field.ident.to_string())
+            .chain(path.segments[1..].iter().map(ToString::to_string))
+            .collect();
+        format!("{key} = \"{}\"", segments.join("."))
+    };
+    let by_json_name = input
+        .fields
+        .iter()
+        .find(|field| wire::field_name(&input.serde, field.ident, &field.serde).as_deref() == Some(&wanted));
+    let loose = |name: &str| name.replace('_', "").to_ascii_lowercase();
+    let by_spelling =
+        input.fields.iter().find(|field| loose(&field.ident.unraw().to_string()) == loose(&wanted));
+    let by_distance = input
+        .fields
+        .iter()
+        .map(|field| (symbol::edit_distance(&wanted, &field.ident.unraw().to_string()), field))
+        .filter(|&(distance, _)| distance <= 2.max(wanted.len() / 3) && distance < wanted.len())
+        .min_by_key(|&(distance, _)| distance)
+        .map(|(_, field)| field);
+    let message = if let Some(field) = by_json_name {
+        format!(
+            "field paths name Rust fields, not JSON keys: `{wanted}` is the JSON name of field `{}`; \
+             write `{}`",
+            field.ident,
+            with_first(field)
+        )
+    } else if let Some(field) = by_spelling.or(by_distance) {
+        format!("no field `{wanted}` on `{}`; did you mean `{}`?", input.ident, with_first(field))
+    } else {
+        let names: Vec<String> = input.fields.iter().map(|field| format!("`{}`", field.ident)).collect();
+        format!(
+            "no field `{wanted}` on `{}`; a path starts at one of its fields: {}",
+            input.ident,
+            names.join(", ")
+        )
+    };
+    cx.error_spanned_by(&path.lit, message);
+}
+
+/// `a.b.c`.
+fn join(segments: &[syn::Ident]) -> String {
+    segments.iter().map(ToString::to_string).collect::<Vec<_>>().join(".")
+}
+
+// A path in an item whose type is a type parameter (`data: Vec<T>`): the derive
+// cannot see its fields, so the key is written bare and read through the
+// item type's trait impl.
+fn item_paths(cx: &Ctxt, input: &Input) {
+    let Some(param) = input.items().and_then(|items| ast::type_param(input.generics, items.elem())) else {
+        return;
+    };
+    let a = &input.attrs;
+    let reads = [
+        (
+            symbol::CURSOR_ITEM_FIELD,
+            &a.cursor_item_field,
+            "ItemCursor",
+            "fn cursor(&self) -> impl paginated::CursorValue + '_ { &self.id }",
+        ),
+        (symbol::DEDUP_BY, &a.dedup_by, "ItemKey", "fn key(&self) -> impl std::hash::Hash + '_ { &self.id }"),
+        (
+            symbol::SLICE_BY,
+            &a.slice_by,
+            "ItemSliceKey",
+            "fn slice_key(&self) -> impl paginated::SliceValue + '_ { &self.date_created }",
+        ),
+    ];
+    for (key, slot, trait_name, method) in reads {
+        let Some(path) = slot.value().and_then(ItemRead::path) else { continue };
+        cx.error_spanned_by(
+            &path.lit,
+            format!(
+                "the items are `{param}`, a type parameter, whose fields the derive cannot see: write `{key}` \
+                 without a path, and implement `paginated::{trait_name}` for each item type: \
+                 `impl paginated::{trait_name} for Customer {{ {method} }}`"
+            ),
+        );
     }
 }

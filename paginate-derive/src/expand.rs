@@ -2,10 +2,10 @@
 
 use proc_macro2::{Group, Literal, Span, TokenStream, TokenTree};
 use quote::{quote, quote_spanned};
-use syn::DeriveInput;
+use syn::{DeriveInput, Ident};
 
 use crate::ast::{Input, Items};
-use crate::attr::{Attr, BodyPath, FieldPath, IntValue, Style};
+use crate::attr::{Attr, BodyPath, FieldPath, IntValue, ItemRead, Keyed, Style};
 use crate::check;
 use crate::ctxt::Ctxt;
 
@@ -37,6 +37,8 @@ fn impl_paginated(input: &Input) -> TokenStream {
         Items::Field { ident, elem } => (quote!(#elem), quote!(&self.#ident), quote!(&mut self.#ident)),
         Items::Path { path, elem } => {
             let span = path.lit.span();
+            // At the string, root context: a wrong `item_type` is a plain type
+            // mismatch there. The first segment is checked by the derive.
             let segments = &path.segments;
             // `self` at the call site, like the method's `self`; the rest at the
             // string so a wrong `item_type` is reported there (see `read`).
@@ -58,35 +60,56 @@ fn impl_paginated(input: &Input) -> TokenStream {
             }
         }
     });
-    let slice_key = input.attrs.slice_by.value().map(|path| {
-        let key = read(&private, path, &quote!(SliceValue::to_slice_key), &quote!(item));
+    let slice_key = input.attrs.slice_by.get().map(|keyed| {
+        let key = item_read(
+            &private,
+            keyed,
+            (quote!(SliceValue::to_slice_key), quote!(ItemSliceKey::slice_key)),
+            &quote!(item),
+        );
         quote! {
-            fn slice_key(item: &Self::Item) -> #private::Option<#private::SliceKey> {
+            fn slice_key(item: &#item_ty) -> #private::Option<#private::SliceKey> {
                 #key
             }
         }
     });
-    let item_key = input.attrs.dedup_by.value().map(|path| {
-        let key = read(&private, path, &quote!(item_key), &quote!(item));
+    let item_key = input.attrs.dedup_by.get().map(|keyed| {
+        let key = item_read(&private, keyed, (quote!(item_key), quote!(ItemKey::key)), &quote!(item));
         quote! {
-            fn item_key(item: &Self::Item) -> #private::Option<u128> {
+            fn item_key(item: &#item_ty) -> #private::Option<u128> {
                 #key
             }
         }
     });
+    // A generic item type is read through its trait impls: the impl needs them.
+    let a = &input.attrs;
+    let item_bounds: Vec<TokenStream> = if input.generics.type_params().next().is_some() {
+        [
+            (&a.cursor_item_field, quote!(ItemCursor)),
+            (&a.dedup_by, quote!(ItemKey)),
+            (&a.slice_by, quote!(ItemSliceKey)),
+        ]
+        .into_iter()
+        .filter(|(read, _)| matches!(read.value(), Some(ItemRead::Trait)))
+        .map(|(_, bound)| quote!(#item_ty: #private::#bound,))
+        .collect()
+    } else {
+        Vec::new()
+    };
     impl_block(
         input,
         &private,
+        &quote!(#(#item_bounds)*),
         &quote! {
             type Item = #item_ty;
             const SPEC: #private::Spec = #spec;
             fn signals(&self) -> #private::Signals {
                 #signals
             }
-            fn items(&self) -> &[Self::Item] {
+            fn items(&self) -> &[#item_ty] {
                 #items_ref
             }
-            fn items_mut(&mut self) -> &mut #private::Vec<Self::Item> {
+            fn items_mut(&mut self) -> &mut #private::Vec<#item_ty> {
                 #items_mut
             }
             #item_key
@@ -99,6 +122,11 @@ fn impl_paginated(input: &Input) -> TokenStream {
 /// The impl emitted next to errors: it compiles whatever the attributes say,
 /// keeps the item type when it is known, and does nothing.
 fn stub(input: &Input) -> TokenStream {
+    // No impl for a borrowing page could decode (see `Input::from_syn`): the
+    // stub would add an error of its own.
+    if input.generics.lifetimes().next().is_some() {
+        return TokenStream::new();
+    }
     let private = private(input);
     let item_ty = match input.items() {
         Some(Items::Field { elem, .. } | Items::Path { elem, .. }) => quote!(#elem),
@@ -107,16 +135,17 @@ fn stub(input: &Input) -> TokenStream {
     impl_block(
         input,
         &private,
+        &quote!(),
         &quote! {
             type Item = #item_ty;
             const SPEC: #private::Spec = #private::Spec::DEFAULT;
             fn signals(&self) -> #private::Signals {
                 #private::Default::default()
             }
-            fn items(&self) -> &[Self::Item] {
+            fn items(&self) -> &[#item_ty] {
                 &[]
             }
-            fn items_mut(&mut self) -> &mut #private::Vec<Self::Item> {
+            fn items_mut(&mut self) -> &mut #private::Vec<#item_ty> {
                 // Never runs: the stub only exists next to a `compile_error!`.
                 ::core::unreachable!()
             }
@@ -124,16 +153,24 @@ fn stub(input: &Input) -> TokenStream {
     )
 }
 
-fn impl_block(input: &Input, private: &TokenStream, body: &TokenStream) -> TokenStream {
+fn impl_block(input: &Input, private: &TokenStream, bounds: &TokenStream, body: &TokenStream) -> TokenStream {
     let ident = input.ident;
     let (impl_generics, ty_generics, where_clause) = input.generics.split_for_impl();
     let predicates = where_clause.map(|clause| &clause.predicates);
+    // A generic page decodes only for some arguments: the impl says which. A
+    // plain one has an unconditional impl, so that a missing
+    // `#[derive(Deserialize)]` is the one error of the `DecodePage`
+    // supertrait, under the struct's name, and not one more at every call site.
+    let decodes = (!input.generics.params.is_empty()).then(|| quote!(Self: #private::DecodePage,));
+    let where_clause = (decodes.is_some() || predicates.is_some_and(|p| !p.is_empty()))
+        .then(|| quote!(where #decodes #bounds #predicates));
+    // The trait path at the struct's name: that is where a missing
+    // `Deserialize` is reported.
+    let paginated = respan(quote!(#private::Paginated), ident.span());
     quote! {
         #[automatically_derived]
-        impl #impl_generics #private::Paginated for #ident #ty_generics
-        where
-            Self: #private::DeserializeOwned,
-            #predicates
+        impl #impl_generics #paginated for #ident #ty_generics
+        #where_clause
         {
             #body
         }
@@ -268,6 +305,8 @@ fn spec(input: &Input, private: &TokenStream) -> TokenStream {
     for (name, header) in [
         (quote!(rate_limit_reset_header), &a.rate_limit_reset_header),
         (quote!(rate_limit_remaining_header), &a.rate_limit_remaining_header),
+        (quote!(total_header), &a.total_header),
+        (quote!(total_pages_header), &a.total_pages_header),
     ] {
         if let Some(lit) = header.value() {
             let lower = syn::LitStr::new(&lit.value().to_ascii_lowercase(), lit.span());
@@ -346,10 +385,11 @@ fn signals(input: &Input, private: &TokenStream) -> TokenStream {
             })
         })
         .collect();
-    if let Some(path) = a.cursor_item_field.value() {
+    if let Some(keyed) = a.cursor_item_field.get() {
         // The cursor is a field of the last item; an empty page has none, which ends the walk.
         let item = quote!(__paginate_item);
-        let read = read(private, path, &quote!(CursorValue::to_cursor), &item);
+        let read =
+            item_read(private, keyed, (quote!(CursorValue::to_cursor), quote!(ItemCursor::cursor)), &item);
         fields.insert(
             0,
             quote! {
@@ -381,6 +421,25 @@ fn signals(input: &Input, private: &TokenStream) -> TokenStream {
     }
 }
 
+/// Reads an item's value: along a path in the item type (see [`read`]), or
+/// through the item type's trait impl (`ItemCursor`, `ItemKey`,
+/// `ItemSliceKey`), spanned at the key so that a missing impl is reported there.
+fn item_read(
+    private: &TokenStream,
+    keyed: &Keyed<ItemRead>,
+    (leaf, accessor): (TokenStream, TokenStream),
+    item: &TokenStream,
+) -> TokenStream {
+    match &keyed.value {
+        ItemRead::Path(path) => read(private, path, &leaf, item),
+        ItemRead::Trait => {
+            let accessor = respan(quote!(#private::#accessor), keyed.key);
+            let leaf = respan(quote!(#private::#leaf), keyed.key);
+            quote!(#leaf(&#accessor(#item)))
+        }
+    }
+}
+
 /// Reads `path` from `self` by field access, stepping through `Option`s, and
 /// converts the leaf with `leaf` (a `CursorValue`/`FlagValue`/`CountValue` method).
 ///
@@ -389,7 +448,8 @@ fn signals(input: &Input, private: &TokenStream) -> TokenStream {
 /// `on_unimplemented` messages point at it.
 fn read(private: &TokenStream, path: &FieldPath, leaf: &TokenStream, this: &TokenStream) -> TokenStream {
     let span = path.lit.span();
-    let (first, rest) = path.segments.split_first().expect("a field path has a segment");
+    let segments = field_names(path);
+    let (first, rest) = segments.split_first().expect("a field path has a segment");
     // Hygiene: `self` must carry the span of the method's `&self` (call site),
     // while every `__paginate_v` carries the string's span, so that the locals
     // resolve to each other even when the struct comes out of a `macro_rules!`
@@ -399,7 +459,10 @@ fn read(private: &TokenStream, path: &FieldPath, leaf: &TokenStream, this: &Toke
     let mut steps = vec![quote_spanned!(span=> let __paginate_v = &(*#this).#first;)];
     let hop = respan(quote!(#private::Hop), span);
     for segment in rest {
-        steps.push(quote_spanned!(span=> let __paginate_v = (&#hop(__paginate_v)).hop()?;));
+        // Two steps: an `Option<Vec<T>>` or `Option<serde_json::Value>` is
+        // unwrapped by the first, and refused by the second.
+        let step = quote_spanned!(span=> let __paginate_v = (&#hop(__paginate_v)).hop()?;);
+        steps.extend([step.clone(), step]);
         steps.push(quote_spanned!(span=> let __paginate_v = &(*__paginate_v).#segment;));
     }
     let hops = (!rest.is_empty()).then(|| quote!(use #private::{HopOption as _, HopPlain as _};));
@@ -415,6 +478,24 @@ fn read(private: &TokenStream, path: &FieldPath, leaf: &TokenStream, this: &Toke
             #convert
         })()
     }
+}
+
+/// The segments of `path` as field names at the string's location but in the
+/// macro's context: rustc still reports "no field `nxt` on type `Pages`" under
+/// the string, but does not offer to replace the whole string by the field
+/// name, which would be no path at all (and unquoted). The first segment of a
+/// path of the struct is checked by the derive, with the whole path written
+/// out (`check::field_paths`).
+fn field_names(path: &FieldPath) -> Vec<Ident> {
+    let at = Span::call_site().located_at(path.lit.span());
+    path.segments
+        .iter()
+        .map(|segment| {
+            let mut segment = segment.clone();
+            segment.set_span(at);
+            segment
+        })
+        .collect()
 }
 
 /// `tokens` with every span set to `span`.

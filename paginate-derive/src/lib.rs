@@ -59,8 +59,9 @@ use syn::{DeriveInput, parse_macro_input};
 /// assert_eq!(Contacts::SPEC.default_page_size, Some(50));
 /// ```
 ///
-/// The struct also needs `Deserialize` (the trait requires `DeserializeOwned`).
-/// Keys may be split across several `#[paginate(...)]` attributes; each key
+/// The struct also needs `Deserialize` (without it, the one error says so),
+/// and owns its data: a page cannot borrow from a body that is gone once it is
+/// decoded, so a lifetime parameter is an error. Keys may be split across several `#[paginate(...)]` attributes; each key
 /// may appear once.
 ///
 /// # The style
@@ -171,6 +172,8 @@ use syn::{DeriveInput, parse_macro_input};
 /// | `is_last = "a.b"` | `bool` | it is `true` (Salesforce `done`, Jira `isLast`) |
 /// | `total = "a.b"` | integer | that many items were seen |
 /// | `total_pages = "a.b"` | integer | that many pages were seen |
+/// | `total_header = "x-total"` | response header | that many items were seen (GitLab); instead of `total` |
+/// | `total_pages_header = "x-total-pages"` | response header | that many pages were seen; instead of `total_pages` |
 /// | `stop_on_short_page` | — | a page has fewer items than the page size |
 /// | `stop_on_empty_page` | — | a page has no items (always on for `offset` and `page`) |
 ///
@@ -217,7 +220,13 @@ use syn::{DeriveInput, parse_macro_input};
 /// like `r#type` included) from the struct down to the value;
 /// `cursor_item_field` and `dedup_by` take one from the item type. The derive
 /// writes ordinary field accesses, so a typo is rustc's own "no field `nxt`
-/// on type `Pages`", pointing at the string. On the way down (for every key but
+/// on type `Pages`", pointing at the string; a wrong first segment of a path
+/// of the struct (whose fields the derive sees) is reported with the whole
+/// path written out again. Paths name Rust fields, not the JSON keys
+/// `#[serde(rename)]` reads them from (`next_cursor`, not `nextCursor`), and
+/// go neither through a `Vec` (the cursor in the last item is
+/// `cursor_item_field`) nor into a `serde_json::Value` (give that part of the
+/// response a struct type). On the way down (for every key but
 /// `items`), an `Option<T>` field is stepped into when `Some` and ends the
 /// read with "absent" when `None`; `Box<T>`, `Option<Box<T>>` and
 /// `Box<Option<T>>` work too. The last field may itself be optional:
@@ -228,6 +237,46 @@ use syn::{DeriveInput, parse_macro_input};
 /// | `next_url` | `String`, `str`, `Cow<str>`, in `Option`/`Box` |
 /// | `has_more`, `is_last` | `bool`, in `Option`/`Box` |
 /// | `total`, `total_pages` | integers, `paginated::de::Lenient<integer>`, in `Option`/`Box` |
+///
+/// # Generic pages
+///
+/// A page generic over its items (`struct List<T> { data: Vec<T>, has_more:
+/// bool }`, one type for every endpoint of an API) works as any other, except
+/// that the derive cannot see the fields of `T`: the keys that read an item
+/// are then written bare, and read through the item type's impl of a small
+/// trait, which the impl requires of `T`:
+///
+/// | Bare key | Trait each item type implements |
+/// |---|---|
+/// | `cursor_item_field` | `paginated::ItemCursor`: `fn cursor(&self) -> impl CursorValue + '_ { &self.id }` |
+/// | `dedup_by` | `paginated::ItemKey`: `fn key(&self) -> impl Hash + '_ { &self.id }` |
+/// | `slice_by` | `paginated::ItemSliceKey`: `fn slice_key(&self) -> impl SliceValue + '_ { &self.date_created }` |
+///
+/// ```
+/// use paginated::{CursorValue, ItemCursor, Paginated};
+/// use serde::Deserialize;
+///
+/// #[derive(Deserialize, Paginated)]
+/// #[paginate(style = "cursor", cursor_item_field, cursor_param = "starting_after", has_more = "has_more")]
+/// struct List<T> {
+///     #[paginate(items)]
+///     data: Vec<T>,
+///     has_more: bool,
+/// }
+///
+/// #[derive(Deserialize)]
+/// struct Charge { id: String }
+///
+/// impl ItemCursor for Charge {
+///     fn cursor(&self) -> impl CursorValue + '_ { &self.id }
+/// }
+///
+/// let page: List<Charge> = serde_json::from_str(r#"{"data": [{"id": "ch_1"}, {"id": "ch_2"}], "has_more": true}"#).unwrap();
+/// assert_eq!(page.signals().cursor.unwrap().as_text(), "ch_2");
+/// ```
+///
+/// A path on a type-parameter item is an error saying so. A bare key works on
+/// a concrete item type too (a cursor computed from several fields).
 ///
 /// # Other keys
 ///
@@ -248,8 +297,8 @@ use syn::{DeriveInput, parse_macro_input};
 ///
 /// # What it generates
 ///
-/// An `impl Paginated for Name` (with the struct's generics, bounded by
-/// `Self: DeserializeOwned`) whose `SPEC` holds the declared values and whose
+/// An `impl Paginated for Name` (with the struct's generics, and for a
+/// generic struct bounded by `Self: DecodePage`, that is by `Deserialize`) whose `SPEC` holds the declared values and whose
 /// `signals`, `items` and `items_mut` read the declared fields. Mistakes in
 /// the attributes are reported all at once, on the key or value to change.
 #[proc_macro_derive(Paginated, attributes(paginate))]

@@ -109,6 +109,9 @@ pub const HAS_MORE: Key = Key::container("has_more", "has_more = \"has_more\"");
 pub const IS_LAST: Key = Key::container("is_last", "is_last = \"is_last\"");
 pub const TOTAL: Key = Key::container("total", "total = \"total_count\"");
 pub const TOTAL_PAGES: Key = Key::container("total_pages", "total_pages = \"pages.total_pages\"");
+pub const TOTAL_HEADER: Key = Key::container("total_header", "total_header = \"x-total\"");
+pub const TOTAL_PAGES_HEADER: Key =
+    Key::container("total_pages_header", "total_pages_header = \"x-total-pages\"");
 pub const STOP_ON_SHORT_PAGE: Key = Key::container("stop_on_short_page", "stop_on_short_page");
 pub const STOP_ON_EMPTY_PAGE: Key = Key::container("stop_on_empty_page", "stop_on_empty_page");
 
@@ -175,6 +178,8 @@ pub const CONTAINER_KEYS: &[Key] = &[
     IS_LAST,
     TOTAL,
     TOTAL_PAGES,
+    TOTAL_HEADER,
+    TOTAL_PAGES_HEADER,
     STOP_ON_SHORT_PAGE,
     STOP_ON_EMPTY_PAGE,
     DEDUP_BY,
@@ -221,7 +226,7 @@ pub fn unknown_key_message(path: &Path, valid: &[Key], place: &str) -> String {
 }
 
 /// Levenshtein distance, for "did you mean" suggestions.
-fn edit_distance(a: &str, b: &str) -> usize {
+pub fn edit_distance(a: &str, b: &str) -> usize {
     let b: Vec<char> = b.chars().collect();
     let mut prev: Vec<usize> = (0..=b.len()).collect();
     for (i, ca) in a.chars().enumerate() {

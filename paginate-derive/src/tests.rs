@@ -52,8 +52,6 @@ fn intercom_contacts() {
         &quote! {
             #[automatically_derived]
             impl #p::Paginated for Contacts
-            where
-                Self: #p::DeserializeOwned,
             {
                 type Item = Contact;
                 const SPEC: #p::Spec = #p::Spec {
@@ -71,7 +69,9 @@ fn intercom_contacts() {
                             use #p::{HopOption as _, HopPlain as _};
                             let __paginate_v = &(*self).pages;
                             let __paginate_v = (&#p::Hop(__paginate_v)).hop()?;
+                            let __paginate_v = (&#p::Hop(__paginate_v)).hop()?;
                             let __paginate_v = &(*__paginate_v).next;
+                            let __paginate_v = (&#p::Hop(__paginate_v)).hop()?;
                             let __paginate_v = (&#p::Hop(__paginate_v)).hop()?;
                             let __paginate_v = &(*__paginate_v).starting_after;
                             #p::CursorValue::to_cursor(__paginate_v)
@@ -79,10 +79,10 @@ fn intercom_contacts() {
                         ..#p::Default::default()
                     }
                 }
-                fn items(&self) -> &[Self::Item] {
+                fn items(&self) -> &[Contact] {
                     &self.data
                 }
-                fn items_mut(&mut self) -> &mut #p::Vec<Self::Item> {
+                fn items_mut(&mut self) -> &mut #p::Vec<Contact> {
                     &mut self.data
                 }
             }
@@ -108,7 +108,7 @@ fn offset_style_always_stops_on_empty_pages() {
             #[automatically_derived]
             impl<T> #p::Paginated for Leads<T>
             where
-                Self: #p::DeserializeOwned,
+                Self: #p::DecodePage,
                 T: Clone
             {
                 type Item = T;
@@ -129,10 +129,10 @@ fn offset_style_always_stops_on_empty_pages() {
                         ..#p::Default::default()
                     }
                 }
-                fn items(&self) -> &[Self::Item] {
+                fn items(&self) -> &[T] {
                     &self.data
                 }
-                fn items_mut(&mut self) -> &mut #p::Vec<Self::Item> {
+                fn items_mut(&mut self) -> &mut #p::Vec<T> {
                     &mut self.data
                 }
             }
@@ -219,13 +219,13 @@ fn independent_mistakes_are_reported_together() {
             "field path `a..b` has an empty segment; separate field names with single dots, \
              like `cursor_field = \"pages.next.starting_after\"`",
             "empty query parameter name; write it like `cursor_param = \"starting_after\"`",
-            "`page_size` must be at least 1",
+            "`page_size` must be a positive integer, not 0; like `page_size = 50`",
             "unknown `#[paginate]` key `bogus`\nexpected one of: `style`, `crate`, `cursor_field`, \
              `cursor_item_field`, `cursor_header`, `cursor_param`, `cursor_body`, \
              `cursor_request_header`, `cursor_encoded`, `first_cursor`, `offset_param`, `offset_body`, \
              `max_offset`, `page_param`, `page_body`, `first_page`, `next_url`, `page_size_param`, \
              `page_size_body`, `page_size_header`, `page_size`, `max_page_size`, `has_more`, `is_last`, \
-             `total`, `total_pages`, `stop_on_short_page`, `stop_on_empty_page`, `dedup_by`, `api_error`, `rate_limit_error`, \
+             `total`, `total_pages`, `total_header`, `total_pages_header`, `stop_on_short_page`, `stop_on_empty_page`, `dedup_by`, `api_error`, `rate_limit_error`, \
              `rate_limit_status`, `rate_limit_match`, `rate_limit_field`, `rate_limit_reset_header`, \
              `rate_limit_remaining_header`, `rate_limit_wait_field`, `cursor_form`, `page_size_form`, `page_size_format`, `min_page_size`, `keep_params`, \
              `next_state`, `next_request`, `slice_by`, `slice_param`, `slice_body`, `items`, `item_type`",
@@ -303,8 +303,6 @@ fn link_header() {
         &quote! {
             #[automatically_derived]
             impl #p::Paginated for Issues
-            where
-                Self: #p::DeserializeOwned,
             {
                 type Item = Issue;
                 const SPEC: #p::Spec = #p::Spec {
@@ -318,10 +316,10 @@ fn link_header() {
                 fn signals(&self) -> #p::Signals {
                     #p::Default::default()
                 }
-                fn items(&self) -> &[Self::Item] {
+                fn items(&self) -> &[Issue] {
                     &self.issues
                 }
-                fn items_mut(&mut self) -> &mut #p::Vec<Self::Item> {
+                fn items_mut(&mut self) -> &mut #p::Vec<Issue> {
                     &mut self.issues
                 }
             }
@@ -347,8 +345,6 @@ fn graph_next_url() {
         &quote! {
             #[automatically_derived]
             impl #p::Paginated for Users
-            where
-                Self: #p::DeserializeOwned,
             {
                 type Item = User;
                 const SPEC: #p::Spec = #p::Spec {
@@ -368,10 +364,10 @@ fn graph_next_url() {
                         ..#p::Default::default()
                     }
                 }
-                fn items(&self) -> &[Self::Item] {
+                fn items(&self) -> &[User] {
                     &self.value
                 }
-                fn items_mut(&mut self) -> &mut #p::Vec<Self::Item> {
+                fn items_mut(&mut self) -> &mut #p::Vec<User> {
                     &mut self.value
                 }
             }
@@ -397,8 +393,6 @@ fn stripe_cursor_item_field() {
         &quote! {
             #[automatically_derived]
             impl #p::Paginated for Charges
-            where
-                Self: #p::DeserializeOwned,
             {
                 type Item = Charge;
                 const SPEC: #p::Spec = #p::Spec {
@@ -425,10 +419,10 @@ fn stripe_cursor_item_field() {
                         ..#p::Default::default()
                     }
                 }
-                fn items(&self) -> &[Self::Item] {
+                fn items(&self) -> &[Charge] {
                     &self.data
                 }
-                fn items_mut(&mut self) -> &mut #p::Vec<Self::Item> {
+                fn items_mut(&mut self) -> &mut #p::Vec<Charge> {
                     &mut self.data
                 }
             }
@@ -453,8 +447,6 @@ fn header_cursor() {
         &quote! {
             #[automatically_derived]
             impl #p::Paginated for Events
-            where
-                Self: #p::DeserializeOwned,
             {
                 type Item = Event;
                 const SPEC: #p::Spec = #p::Spec {
@@ -470,10 +462,10 @@ fn header_cursor() {
                 fn signals(&self) -> #p::Signals {
                     #p::Default::default()
                 }
-                fn items(&self) -> &[Self::Item] {
+                fn items(&self) -> &[Event] {
                     &self.events
                 }
-                fn items_mut(&mut self) -> &mut #p::Vec<Self::Item> {
+                fn items_mut(&mut self) -> &mut #p::Vec<Event> {
                     &mut self.events
                 }
             }
@@ -550,7 +542,7 @@ fn link_and_header_rules() {
             parse_quote! {
                 #[paginate(style = "cursor", cursor_header = "X-Next", cursor_field = "n", cursor_item_field = "id")]
                 #[paginate(cursor_param = "c")]
-                struct P { #[paginate(items)] d: Vec<u8> }
+                struct P { #[paginate(items)] d: Vec<u8>, n: Option<String> }
             },
             &[
                 "`cursor_header` and `cursor_field` cannot both be given; keep one of them",
@@ -560,7 +552,7 @@ fn link_and_header_rules() {
         (
             parse_quote! {
                 #[paginate(style = "cursor", cursor_field = "n")]
-                struct P { #[paginate(items)] d: Vec<u8> }
+                struct P { #[paginate(items)] d: Vec<u8>, n: Option<String> }
             },
             &["`style = \"cursor\"` needs to know where to send the cursor: add \
                `cursor_param = \"starting_after\"` (a query parameter), \
@@ -572,7 +564,7 @@ fn link_and_header_rules() {
             parse_quote! {
                 #[paginate(style = "cursor", cursor_field = "n", cursor_request_header = "X-C", cursor_param = "c")]
                 #[paginate(page_size_header = "X-N", page_size_body = "n", page_size = 5)]
-                struct P { #[paginate(items)] d: Vec<u8> }
+                struct P { #[paginate(items)] d: Vec<u8>, n: Option<String> }
             },
             &[
                 "`page_size_header` and `page_size_body` cannot both be given; keep one of them",
@@ -582,7 +574,7 @@ fn link_and_header_rules() {
         (
             parse_quote! {
                 #[paginate(style = "cursor", cursor_field = "n", cursor_encoded, cursor_request_header = "X-C")]
-                struct P { #[paginate(items)] d: Vec<u8> }
+                struct P { #[paginate(items)] d: Vec<u8>, n: Option<String> }
             },
             &["`cursor_encoded` goes with `cursor_param`: only a query parameter is percent-encoded, and \
                this cursor is sent with `cursor_request_header`; remove `cursor_encoded`"],
@@ -591,7 +583,7 @@ fn link_and_header_rules() {
             // No target at all: one error, about the target.
             parse_quote! {
                 #[paginate(style = "cursor", cursor_field = "n", cursor_encoded = false)]
-                struct P { #[paginate(items)] d: Vec<u8> }
+                struct P { #[paginate(items)] d: Vec<u8>, n: Option<String> }
             },
             &["`style = \"cursor\"` needs to know where to send the cursor: add \
                `cursor_param = \"starting_after\"` (a query parameter), \
@@ -602,7 +594,7 @@ fn link_and_header_rules() {
         (
             parse_quote! {
                 #[paginate(style = "offset", offset_param = "o", first_cursor = "*", cursor_encoded)]
-                struct P { #[paginate(items)] d: Vec<u8> }
+                struct P { #[paginate(items)] d: Vec<u8>, n: Option<String> }
             },
             &[
                 "`first_cursor` applies to `style = \"cursor\"`; this struct declares `style = \"offset\"`",
@@ -1050,4 +1042,67 @@ fn rename_rules() {
         assert_eq!(Kebab.apply_to_field(original), kebab);
         assert_eq!(ScreamingKebab.apply_to_field(original), screaming_kebab);
     }
+}
+
+#[test]
+fn first_segment_of_a_path() {
+    let cases: [(DeriveInput, &str); 4] = [
+        (
+            parse_quote! {
+                #[serde(rename_all = "camelCase")]
+                #[paginate(style = "cursor", cursor_field = "nextCursor", cursor_param = "c")]
+                struct P { #[paginate(items)] data: Vec<u8>, next_cursor: Option<String> }
+            },
+            "field paths name Rust fields, not JSON keys: `nextCursor` is the JSON name of field \
+             `next_cursor`; write `cursor_field = \"next_cursor\"`",
+        ),
+        (
+            parse_quote! {
+                #[paginate(style = "cursor", cursor_field = "Paging.Next.Cursor", cursor_param = "c")]
+                struct P { #[paginate(items)] data: Vec<u8>, paging: Paging }
+            },
+            "no field `Paging` on `P`; did you mean `cursor_field = \"paging.Next.Cursor\"`?",
+        ),
+        (
+            parse_quote! {
+                #[paginate(style = "offset", offset_param = "o", has_more = "data.more")]
+                struct P { #[paginate(items)] data: Vec<u8>, more: bool }
+            },
+            "`data` is a `Vec`, and a field path cannot go through a list; `has_more` names one value \
+             of the page, outside the list",
+        ),
+        (
+            parse_quote! {
+                #[paginate(style = "offset", offset_param = "o", total = "count")]
+                struct P { #[paginate(items)] data: Vec<u8>, meta: Meta }
+            },
+            "no field `count` on `P`; a path starts at one of its fields: `data`, `meta`",
+        ),
+    ];
+    for (input, expected) in cases {
+        assert_eq!(errors(&input), [expected]);
+    }
+}
+
+#[test]
+fn a_count_comes_from_the_body_or_a_header() {
+    let input = parse_quote! {
+        #[paginate(style = "page", page_param = "page", total = "total", total_header = "X-Total")]
+        struct P { #[paginate(items)] data: Vec<u8>, total: u64 }
+    };
+    assert_eq!(errors(&input), ["`total` and `total_header` cannot both be given; keep one of them"]);
+    let input = parse_quote! {
+        #[paginate(style = "page", page_param = "page", total_pages_header = "X Total")]
+        struct P { #[paginate(items)] data: Vec<u8> }
+    };
+    assert_eq!(
+        errors(&input),
+        ["`X Total` is not an HTTP header name: ' ' is not allowed in one; use letters, digits and `-`, \
+          like `total_pages_header = \"x-total-pages\"`"]
+    );
+    let input = parse_quote! {
+        #[paginate(style = "page", page_param = "page", total_header = "X-Total")]
+        struct P { #[paginate(items)] data: Vec<u8> }
+    };
+    assert!(expand(&input).contains("total_header : :: paginated :: __private :: Some (\"x-total\")"));
 }

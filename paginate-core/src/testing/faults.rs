@@ -18,8 +18,8 @@
 //!
 //! ```
 //! # #[tokio::main(flavor = "current_thread")] async fn main() {
-//! use paginate_core::testing::faults::{Fault, FaultPlan, RetryAfter, with_faults};
-//! use paginate_core::testing::{MockResponse, MockServer};
+//! use paginated::testing::faults::{Fault, FaultPlan, RetryAfter, with_faults};
+//! use paginated::testing::{MockResponse, MockServer};
 //!
 //! // Every request fails once with a 503, then succeeds.
 //! let plan = FaultPlan::new(7)
@@ -190,7 +190,7 @@ type RequestFilter = Arc<dyn Fn(&RecordedRequest) -> bool + Send + Sync>;
 ///
 /// ```
 /// use std::time::Duration;
-/// use paginate_core::testing::faults::{Fault, FaultPlan, RetryAfter};
+/// use paginated::testing::faults::{Fault, FaultPlan, RetryAfter};
 ///
 /// // 30% of requests fail, in five different ways.
 /// let plan = FaultPlan::new(42)
@@ -333,8 +333,8 @@ impl MockApiBuilder {
     ///
     /// ```
     /// # #[tokio::main(flavor = "current_thread")] async fn main() {
-    /// use paginate_core::testing::MockApi;
-    /// use paginate_core::testing::faults::{Fault, FaultPlan};
+    /// use paginated::testing::MockApi;
+    /// use paginated::testing::faults::{Fault, FaultPlan};
     ///
     /// let plan = FaultPlan::new(1).rate(Fault::InternalError, 1000).max_consecutive(1);
     /// let (api, log) = MockApi::builder().records(30).start_with_faults(plan).await;

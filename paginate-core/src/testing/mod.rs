@@ -33,7 +33,7 @@
 //!
 //! ```
 //! # #[tokio::main(flavor = "current_thread")] async fn main() {
-//! use paginate_core::testing::{MockApi, Resource};
+//! use paginated::testing::{MockApi, Resource};
 //!
 //! let api = MockApi::builder().records(120).start().await;
 //! assert_eq!(api.dataset(Resource::Contacts).len(), 120);

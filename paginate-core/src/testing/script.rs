@@ -15,22 +15,15 @@ impl MockServer {
     ///
     /// ```
     /// # #[tokio::main(flavor = "current_thread")] async fn main() {
-    /// use paginate_core::testing::{MockResponse, MockServer, assert_param_sequence};
-    /// use paginate_core::{PaginateExt, Paginated, Signals, Spec, Target};
+    /// use paginated::testing::{MockResponse, MockServer, assert_param_sequence};
+    /// use paginated::{PaginateExt, Paginated};
     /// use serde_json::json;
     ///
-    /// // The declaration under test; with the derive this is
-    /// // #[paginate(style = "cursor", cursor_field = "next", cursor_param = "after")]
-    /// # #[derive(serde::Deserialize)] struct Page { data: Vec<u32>, next: Option<String> }
-    /// # impl Paginated for Page {
-    /// #     type Item = u32;
-    /// #     const SPEC: Spec = Spec { cursor: Some(Target::Query("after")), ..Spec::DEFAULT };
-    /// #     fn signals(&self) -> Signals {
-    /// #         Signals { cursor: self.next.as_deref().and_then(paginate_core::Cursor::text), ..Signals::default() }
-    /// #     }
-    /// #     fn items(&self) -> &[u32] { &self.data }
-    /// #     fn items_mut(&mut self) -> &mut Vec<u32> { &mut self.data }
-    /// # }
+    /// // The declaration under test.
+    /// #[derive(serde::Deserialize, Paginated)]
+    /// #[paginate(style = "cursor", cursor_field = "next", cursor_param = "after")]
+    /// struct Page { #[paginate(items)] data: Vec<u32>, next: Option<String> }
+    ///
     /// let server = MockServer::script(vec![
     ///     MockResponse::json(json!({"data": [1, 2], "next": "c1"})),
     ///     MockResponse::json(json!({"data": [3], "next": null})),

@@ -35,7 +35,7 @@ type Handler = dyn Fn(&RecordedRequest) -> MockResponse + Send + Sync;
 ///
 /// ```
 /// # #[tokio::main(flavor = "current_thread")] async fn main() {
-/// use paginate_core::testing::{MockResponse, MockServer};
+/// use paginated::testing::{MockResponse, MockServer};
 ///
 /// let server = MockServer::start(|req| {
 ///     MockResponse::json(serde_json::json!({ "path": req.path }))
@@ -337,7 +337,7 @@ impl MockResponse {
     /// connection would. The client sees a connection error.
     ///
     /// ```
-    /// # use paginate_core::testing::MockResponse;
+    /// # use paginated::testing::MockResponse;
     /// let hang_up = MockResponse::reset();
     /// assert!(hang_up.is_reset());
     /// ```
@@ -351,7 +351,7 @@ impl MockResponse {
     /// connection closes. The client sees an error while reading the body.
     ///
     /// ```
-    /// # use paginate_core::testing::MockResponse;
+    /// # use paginated::testing::MockResponse;
     /// let cut = MockResponse::json(serde_json::json!({"data": [1, 2, 3]})).truncated(5);
     /// assert_eq!(cut.truncated_at(), Some(5));
     /// ```
