@@ -35,6 +35,29 @@ impl fmt::Display for SliceKey {
     }
 }
 
+macro_rules! int_key {
+    ($($t:ty),*) => {$(
+        impl From<$t> for SliceKey {
+            fn from(n: $t) -> SliceKey {
+                SliceKey::Int(i128::from(n))
+            }
+        }
+    )*};
+}
+int_key!(i32, i64, u32, u64);
+
+impl From<&str> for SliceKey {
+    fn from(text: &str) -> SliceKey {
+        SliceKey::Text(text.to_owned())
+    }
+}
+
+impl From<String> for SliceKey {
+    fn from(text: String) -> SliceKey {
+        SliceKey::Text(text)
+    }
+}
+
 impl SliceKey {
     /// The bound as a JSON value, for a body target.
     pub fn to_json(&self) -> serde_json::Value {

@@ -7,6 +7,7 @@ use bytes::Bytes;
 use crate::checkpoint::{Checkpoint, Position};
 use crate::cursor::Cursor;
 use crate::error::ErrorKind;
+use crate::incremental::{SinceState, Watermark};
 use crate::slice::{SliceKey, SliceProblem, SliceState};
 use crate::spec::{Paginated, Signals, Spec, Style};
 
@@ -57,7 +58,8 @@ pub(crate) enum Delivery {
     Discard,
 }
 
-/// A user function that adds a slice's lower bound to a request.
+/// A user function that adds a lower bound (a slice's, or an incremental
+/// walk's start) to a request.
 pub(crate) type SliceFn = std::sync::Arc<dyn Fn(&mut reqwest::Request, &SliceKey) + Send + Sync>;
 
 /// Limits and overrides a user sets at run time.
@@ -72,6 +74,9 @@ pub(crate) struct Options {
     /// Headers the user lets go to another origin, besides the safe ones.
     pub cross_origin_headers: Vec<String>,
     pub slice_with: Option<SliceFn>,
+    /// The watermark an incremental walk starts after (`Paginator::since`).
+    pub since: Option<Watermark>,
+    pub since_with: Option<SliceFn>,
 }
 
 impl std::fmt::Debug for Options {
@@ -85,6 +90,8 @@ impl std::fmt::Debug for Options {
             .field("allow_cross_origin", &self.allow_cross_origin)
             .field("cross_origin_headers", &self.cross_origin_headers)
             .field("slice_with", &self.slice_with.as_ref().map(|_| "<fn>"))
+            .field("since", &self.since)
+            .field("since_with", &self.since_with.as_ref().map(|_| "<fn>"))
             .finish()
     }
 }
@@ -121,6 +128,8 @@ pub(crate) struct Walk {
     allow_cross_origin: bool,
     /// The slice of a `slice_by` walk.
     slice: Option<SliceState>,
+    /// The start and watermark of an incremental (`since_field`) walk.
+    since: Option<SinceState>,
 }
 
 impl Walk {
@@ -129,6 +138,11 @@ impl Walk {
     pub fn new(spec: Spec, options: &Options, page_size: Option<u64>, start: Checkpoint) -> Walk {
         let items_at_start = start.items_received;
         let slice = spec.slice_by.then(|| start.slice.clone().unwrap_or_default());
+        // A checkpoint's state wins over `.since(..)`: it is the walk being continued.
+        let since = spec.since_field.then(|| match start.since.clone() {
+            Some(state) => state.normalized(),
+            None => SinceState::starting_after(options.since.clone()),
+        });
         let mut seen = HashSet::new();
         match &start.position {
             Position::Cursor(c) => {
@@ -159,6 +173,7 @@ impl Walk {
             origin: None,
             allow_cross_origin: options.allow_cross_origin,
             slice,
+            since,
         }
     }
 
@@ -324,7 +339,7 @@ impl Walk {
             }
         };
         self.next = Some(Checkpoint {
-            version: Checkpoint::FORMAT,
+            version: Checkpoint::format_for(self.since.as_ref()),
             position,
             skip_items: 0,
             pages_before: self.pages,
@@ -332,6 +347,7 @@ impl Walk {
             items_received: self.items_received,
             total: self.total,
             slice: self.slice.clone(),
+            since: self.since.clone(),
         });
         Ok(Delivery::Deliver)
     }
@@ -388,6 +404,43 @@ impl Walk {
                     SliceProblem::Unsorted { previous, found } => ErrorKind::SliceOrder { previous, found },
                 })
             }
+        }
+    }
+
+    /// The start and watermark of an incremental walk.
+    pub fn since(&self) -> Option<&SinceState> {
+        self.since.as_ref()
+    }
+
+    /// The value an incremental walk sends as its inclusive lower bound.
+    pub fn since_bound(&self) -> Option<&SliceKey> {
+        self.since.as_ref()?.bound()
+    }
+
+    /// Drops the items of a received page that the walk's start covers
+    /// (below it, or at it and delivered by the run before). An item without
+    /// a since value stops the walk.
+    pub fn admit_since<P: Paginated>(&mut self, items: &mut Vec<P::Item>) -> Result<(), ErrorKind> {
+        let Some(since) = self.since.as_ref() else { return Ok(()) };
+        if items.iter().any(|item| P::since_key(item).is_none()) {
+            self.next = None;
+            return Err(ErrorKind::SinceValueMissing);
+        }
+        items.retain(|item| P::since_key(item).is_some_and(|value| since.admits(&value, P::item_key(item))));
+        Ok(())
+    }
+
+    /// Raises the watermark with the items of a page about to be delivered,
+    /// and carries it into the checkpoint of the next request.
+    pub fn raise_watermark<P: Paginated>(&mut self, items: &[P::Item]) {
+        let Some(since) = self.since.as_mut() else { return };
+        for item in items {
+            if let Some(value) = P::since_key(item) {
+                since.raise(value, P::item_key(item));
+            }
+        }
+        if let Some(next) = self.next.as_mut() {
+            next.since.clone_from(&self.since);
         }
     }
 
