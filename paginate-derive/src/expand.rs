@@ -66,6 +66,14 @@ fn impl_paginated(input: &Input) -> TokenStream {
             }
         }
     });
+    let since_key = input.attrs.since_field.value().map(|path| {
+        let key = read(&private, path, &quote!(SinceValue::to_since_key), &quote!(item));
+        quote! {
+            fn since_key(item: &Self::Item) -> #private::Option<#private::SliceKey> {
+                #key
+            }
+        }
+    });
     let item_key = input.attrs.dedup_by.value().map(|path| {
         let key = read(&private, path, &quote!(item_key), &quote!(item));
         quote! {
@@ -91,6 +99,7 @@ fn impl_paginated(input: &Input) -> TokenStream {
             }
             #item_key
             #slice_key
+            #since_key
             #api_error
         },
     )
@@ -252,6 +261,12 @@ fn spec(input: &Input, private: &TokenStream) -> TokenStream {
     }
     if let Some(t) = target(private, a.slice_param.value(), a.slice_body.value(), None) {
         fields.push(quote!(slice_target: #t));
+    }
+    if a.since_field.value().is_some() {
+        fields.push(quote!(since_field: true));
+    }
+    if let Some(t) = target(private, a.since_param.value(), a.since_body.value(), a.since_header.value()) {
+        fields.push(quote!(since_target: #t));
     }
     if let Some(list) = a.rate_limit_status.value() {
         let statuses = list.statuses.iter().map(|&status| {
