@@ -351,6 +351,8 @@ async fn a_resume_in_the_middle_of_a_page_keeps_the_start_and_the_watermark() {
 
     // Served as [i3 i4] [i5 i6] [i7 i1] [i8 i9]: i7 is delivered, i1 is not yet.
     let mut items = request().paginate::<ByCursor>().since(first.clone().unwrap()).items();
+    let before = items.checkpoint().unwrap().since.unwrap();
+    assert_eq!((&before.start, &before.watermark), (&first, &first), "before the first page too");
     let mut ids = Vec::new();
     for _ in 0..2 {
         ids.push(items.next().await.unwrap().unwrap().id);

@@ -143,6 +143,11 @@ impl Walk {
             Some(state) => state.normalized(),
             None => SinceState::starting_after(options.since.clone()),
         });
+        // The first request's checkpoint carries it too, so an error on that
+        // page resumes with the same start.
+        let mut start = start;
+        start.since.clone_from(&since);
+        start.version = start.version.max(Checkpoint::format_for(since.as_ref()));
         let mut seen = HashSet::new();
         match &start.position {
             Position::Cursor(c) => {
@@ -422,11 +427,18 @@ impl Walk {
     /// a since value stops the walk.
     pub fn admit_since<P: Paginated>(&mut self, items: &mut Vec<P::Item>) -> Result<(), ErrorKind> {
         let Some(since) = self.since.as_ref() else { return Ok(()) };
-        if items.iter().any(|item| P::since_key(item).is_none()) {
+        let mut missing = false;
+        items.retain(|item| match P::since_key(item) {
+            Some(value) => since.admits(&value, P::item_key(item)),
+            None => {
+                missing = true;
+                false
+            }
+        });
+        if missing {
             self.next = None;
             return Err(ErrorKind::SinceValueMissing);
         }
-        items.retain(|item| P::since_key(item).is_some_and(|value| since.admits(&value, P::item_key(item))));
         Ok(())
     }
 
