@@ -325,14 +325,24 @@ impl<P: Paginated> Paginator<P> {
     /// start and watermark, and wins over this.
     ///
     /// ```no_run
-    /// # use paginated::{PaginateExt, Paginated, Watermark};
+    /// # use paginate_core::{Paginated, Signals, SliceKey, Spec, Style, Target};
     /// # #[derive(serde::Deserialize)] struct Lead { id: String, date_updated: String }
-    /// #[derive(serde::Deserialize, Paginated)]
-    /// #[paginate(style = "offset", offset_param = "_skip", page_size_param = "_limit", has_more = "has_more",
-    ///            since_field = "date_updated", since_param = "date_updated__gte", dedup_by = "id")]
-    /// struct Leads { #[paginate(items)] data: Vec<Lead>, has_more: bool }
+    /// # #[derive(serde::Deserialize)] struct Leads { data: Vec<Lead> }
+    /// # impl Paginated for Leads {
+    /// #     type Item = Lead;
+    /// #     const SPEC: Spec = Spec { style: Style::Offset, offset: Some(Target::Query("_skip")), dedup: true,
+    /// #         since_field: true, since_target: Some(Target::Query("date_updated__gte")), ..Spec::DEFAULT };
+    /// #     fn signals(&self) -> Signals { Signals::default() }
+    /// #     fn items(&self) -> &[Lead] { &self.data }
+    /// #     fn items_mut(&mut self) -> &mut Vec<Lead> { &mut self.data }
+    /// #     fn item_key(lead: &Lead) -> Option<u128> { paginate_core::__private::item_key(&lead.id) }
+    /// #     fn since_key(lead: &Lead) -> Option<SliceKey> { Some(SliceKey::from(lead.date_updated.as_str())) }
+    /// # }
+    /// use paginate_core::{PaginateExt, Watermark};
     ///
-    /// # async fn run(client: reqwest::Client, stored: Option<Watermark>) -> Result<(), paginated::Error> {
+    /// # async fn run(client: reqwest::Client, stored: Option<Watermark>) -> Result<(), paginate_core::Error> {
+    /// // #[paginate(style = "offset", offset_param = "_skip", dedup_by = "id",
+    /// //            since_field = "date_updated", since_param = "date_updated__gte")]
     /// let mut walk = client.get("https://api.close.com/api/v1/lead/?_order_by=date_updated").paginate::<Leads>();
     /// if let Some(stored) = stored {
     ///     walk = walk.since(stored);
