@@ -428,12 +428,12 @@ impl Walk {
     pub fn admit_since<P: Paginated>(&mut self, items: &mut Vec<P::Item>) -> Result<(), ErrorKind> {
         let Some(since) = self.since.as_ref() else { return Ok(()) };
         let mut missing = false;
-        items.retain(|item| match P::since_key(item) {
-            Some(value) => since.admits(&value, P::item_key(item)),
-            None => {
+        items.retain(|item| {
+            let Some(value) = P::since_key(item) else {
                 missing = true;
-                false
-            }
+                return false;
+            };
+            since.admits(&value, P::item_key(item))
         });
         if missing {
             self.next = None;
