@@ -42,7 +42,10 @@ pub struct Watermark {
     pub value: SliceKey,
     /// The `dedup_by` keys of the delivered items whose value is `value`,
     /// sorted. Large only when many items share one value (a field with the
-    /// precision of a day).
+    /// precision of a day). They are 128-bit hashes made with std's
+    /// `DefaultHasher`, which has not changed in years; a Rust release that
+    /// changed it would make the items at a stored watermark come again once
+    /// (never lost).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub at_value: Vec<u128>,
 }

@@ -359,8 +359,9 @@ impl<P: Paginated> Paginator<P> {
     /// Adds an incremental walk's start to the request, for an API that
     /// takes it in a query language rather than a parameter (Intercom's
     /// search `{"field": "updated_at", "operator": ">", "value": ...}`, Close's
-    /// `query=date_updated >= "..."`). Called for every request of the walk
-    /// that starts after a watermark, with the watermark's value (inclusive).
+    /// `query=date_updated >= "..."`). Called for every request of a walk
+    /// that starts after a watermark, with the watermark's value (inclusive);
+    /// on a link walk, for the first request only (the next URLs carry it).
     pub fn since_with(
         mut self,
         add_start: impl Fn(&mut reqwest::Request, &crate::SliceKey) + Send + Sync + 'static,
