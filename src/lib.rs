@@ -132,6 +132,9 @@
 //!   [`Checkpoint`].
 //! - [`Error`] is the one error type; [`ErrorKind`] says what happened, and
 //!   each error carries the page and the checkpoint to resume from.
+//! - Incremental sync: `since_field = "updated_at"` and [`Paginator::since`]
+//!   fetch only what changed since the last run, exactly at the boundary; the
+//!   streams' `watermark()` (a [`Watermark`]) says where the next run starts.
 //! - [`de::Lenient`] reads numbers that APIs send as strings.
 //! - Feature `blocking`: [`blocking`] iterators over `reqwest::blocking`.
 //!   Feature `tracing`: a span per walk, an event per page; without it,

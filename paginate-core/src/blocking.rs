@@ -48,6 +48,7 @@ use std::time::Duration;
 
 use crate::checkpoint::Checkpoint;
 use crate::error::Error;
+use crate::incremental::Watermark;
 use crate::progress::Progress;
 use crate::ratelimit::RateLimiter;
 use crate::redact;
@@ -391,6 +392,12 @@ impl<P: Paginated + Send + 'static> Items<P> {
     pub fn retries(&self) -> u64 {
         self.walk.stream.as_ref().map_or(0, stream::Items::retries)
     }
+
+    /// An incremental walk's watermark with the items delivered so far
+    /// (see [`Items::watermark`](crate::Items::watermark)).
+    pub fn watermark(&self) -> Option<Watermark> {
+        self.walk.stream.as_ref()?.watermark()
+    }
 }
 
 /// A blocking iterator of pages; see [`Paginator::pages`].
@@ -445,6 +452,12 @@ impl<P: Paginated + Send + 'static> Pages<P> {
     /// Where to resume after the pages delivered so far.
     pub fn checkpoint(&self) -> Option<Checkpoint> {
         self.walk.stream.as_ref()?.checkpoint()
+    }
+
+    /// An incremental walk's watermark with the pages delivered so far
+    /// (see [`Pages::watermark`](crate::Pages::watermark)).
+    pub fn watermark(&self) -> Option<Watermark> {
+        self.walk.stream.as_ref()?.watermark()
     }
 
     /// Why the walk ended, once it ended normally.

@@ -5,6 +5,7 @@ use std::fmt;
 use serde::{Deserialize, Serialize};
 
 use crate::cursor::Cursor;
+use crate::incremental::SinceState;
 use crate::redact::Redacted;
 use crate::slice::SliceState;
 use crate::spec::{Spec, Style};
@@ -68,8 +69,10 @@ impl fmt::Debug for Position {
 /// ```
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Checkpoint {
-    /// The format of the serialized form ([`Checkpoint::FORMAT`] when written
-    /// by this release). A checkpoint stored without it (by a release before
+    /// The format of the serialized form: 2 for a checkpoint of an
+    /// incremental walk (with [`since`](Checkpoint::since)), which a release
+    /// that cannot honour it refuses, and 1 for every other, which every
+    /// release reads. A checkpoint stored without it (by a release before
     /// formats were numbered, whose format is otherwise the same) reads as 1.
     #[serde(default = "unnumbered_format")]
     pub version: u32,
@@ -89,6 +92,9 @@ pub struct Checkpoint {
     /// The slice a `slice_by` walk is in.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub slice: Option<SliceState>,
+    /// Where an incremental walk (`since_field`) started, and its watermark.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub since: Option<SinceState>,
 }
 
 /// The format of checkpoints stored before formats were numbered.
@@ -97,8 +103,10 @@ fn unnumbered_format() -> u32 {
 }
 
 impl Checkpoint {
-    /// The checkpoint format this release writes, and the newest it reads.
-    pub const FORMAT: u32 = 1;
+    /// The newest checkpoint format this release reads, and the one it
+    /// writes for an incremental walk; every other checkpoint is written as
+    /// format 1 (see [`version`](Checkpoint::version)).
+    pub const FORMAT: u32 = 2;
 
     /// The largest number a checkpoint may hold in any counter, offset or page
     /// number: 2^53, the largest integer every JSON reader keeps exact. It
@@ -108,7 +116,7 @@ impl Checkpoint {
     /// A checkpoint at `position` with nothing delivered yet.
     pub fn new(position: Position) -> Checkpoint {
         Checkpoint {
-            version: Checkpoint::FORMAT,
+            version: Checkpoint::format_for(None),
             position,
             skip_items: 0,
             pages_before: 0,
@@ -116,7 +124,13 @@ impl Checkpoint {
             items_received: 0,
             total: None,
             slice: None,
+            since: None,
         }
+    }
+
+    /// The format a checkpoint is written in: the oldest that holds it.
+    pub(crate) fn format_for(since: Option<&SinceState>) -> u32 {
+        if since.is_some() { 2 } else { 1 }
     }
 }
 
@@ -178,6 +192,19 @@ impl Checkpoint {
                 "its format 0 does not exist (this release reads formats 1 to {})",
                 Checkpoint::FORMAT
             ));
+        }
+        match &self.since {
+            Some(_) if !spec.since_field => {
+                return Err("it holds the state of an incremental walk (`since`), and this declaration has \
+                            no `since_field`"
+                    .to_owned());
+            }
+            Some(since) => {
+                if let Some(problem) = since.problem() {
+                    return Err(problem);
+                }
+            }
+            None => {}
         }
         if !self.position.fits(spec.style) {
             return Err(format!(
@@ -330,6 +357,28 @@ mod tests {
     }
 
     #[test]
+    fn an_incremental_state_fits_only_an_incremental_walk_and_must_be_consistent() {
+        use crate::incremental::Watermark;
+        let state = |start: Option<i64>, mark: Option<i64>| SinceState {
+            start: start.map(Watermark::from),
+            watermark: mark.map(Watermark::from),
+        };
+        let with = |since| Checkpoint { since: Some(since), ..Checkpoint::new(Position::Offset(0)) };
+        let incremental = Spec { since_field: true, ..spec(Style::Offset) };
+        let cp = with(state(Some(5), Some(7)));
+        assert!(cp.check(&incremental, &origin(), false).is_ok());
+        assert!(check(Style::Offset, &cp).unwrap_err().contains("since_field"));
+        let below = with(state(Some(5), Some(4))).check(&incremental, &origin(), false);
+        assert!(below.unwrap_err().contains("below the value 5"));
+        assert!(with(state(Some(5), None)).check(&incremental, &origin(), false).is_err());
+        assert!(with(state(None, None)).check(&incremental, &origin(), false).is_ok());
+        // Written as format 2, which a release before incremental walks refuses.
+        assert_eq!(Checkpoint::format_for(cp.since.as_ref()), 2);
+        let json = serde_json::to_value(Checkpoint { version: 2, ..cp }).unwrap();
+        assert_eq!(json["since"], json!({"start": {"value": 5}, "watermark": {"value": 7}}));
+    }
+
+    #[test]
     fn versions_older_than_numbering_read_as_one_and_newer_are_refused() {
         let old = r#"{"position":{"offset":30},"skip_items":0,"pages_before":3,"items_delivered":30,
                       "items_received":30,"total":null}"#;
@@ -337,7 +386,7 @@ mod tests {
         assert_eq!(cp.version, 1);
         assert!(check(Style::Offset, &cp).is_ok());
         let written = serde_json::to_value(Checkpoint::new(Position::Start)).unwrap();
-        assert_eq!(written["version"], Checkpoint::FORMAT);
+        assert_eq!(written["version"], 1, "nothing a release before incremental walks cannot read");
         let newer = Checkpoint { version: 99, ..cp.clone() };
         assert!(check(Style::Offset, &newer).unwrap_err().contains("newer release"));
         assert!(check(Style::Offset, &Checkpoint { version: 0, ..cp }).is_err());

@@ -18,6 +18,7 @@ use crate::checkpoint::{Checkpoint, Position};
 use crate::cursor::Cursor;
 use crate::error::{Error, ErrorKind};
 use crate::fetch::{Fetched, Fetcher, PageFuture, fetch};
+use crate::incremental::Watermark;
 use crate::link;
 use crate::progress::Observer;
 use crate::request::RequestTemplate;
@@ -39,6 +40,8 @@ pub(crate) struct Delivered<P> {
     pub url: Option<reqwest::Url>,
     /// The response headers, when kept (declared header reads, pages with their response).
     pub headers: Option<HeaderMap>,
+    /// An incremental walk's watermark with this page's items.
+    pub watermark: Option<Watermark>,
 }
 
 /// What the walker produces next.
@@ -124,7 +127,7 @@ impl<P: Paginated + Send + 'static> Walker<P> {
     }
 
     fn send(&self, position: &Position, page: u64) -> Request<P> {
-        let future = match self.template.build(position, self.walk.slice_bound()) {
+        let future = match self.template.build(position, self.walk.slice_bound(), self.walk.since_bound()) {
             Ok(request) => fetch(self.fetcher.clone(), request, page),
             Err(kind) => Box::pin(std::future::ready(Err(kind))),
         };
@@ -218,7 +221,7 @@ impl<P: Paginated + Send + 'static> Walker<P> {
             Err(kind) => {
                 // The page itself is new: deliver it, then say why the walk cannot go on.
                 let checkpoint = Checkpoint {
-                    version: Checkpoint::FORMAT,
+                    version: Checkpoint::format_for(sent.since.as_ref()),
                     position: refused_position(&kind, P::SPEC.style).unwrap_or_else(|| sent.position.clone()),
                     skip_items: 0,
                     pages_before: self.walk.pages(),
@@ -226,13 +229,26 @@ impl<P: Paginated + Send + 'static> Walker<P> {
                     items_received: sent.items_received.saturating_add(received),
                     total: self.walk.total(),
                     slice: sent.slice.clone(),
+                    // Raised with this page's items below.
+                    since: sent.since.clone(),
                 };
                 self.pending = Some(Error::new(kind, Some(page_number + 1), Some(checkpoint)));
             }
         }
+        // After the signals: a cursor read from the last item is the server's
+        // last item, whether or not this walk delivers it.
+        if let Err(kind) = self.walk.admit_since::<P>(page.items_mut()) {
+            self.pending = None;
+            self.stop_after_error();
+            return Poll::Ready(Step::Failed(Error::new(kind, Some(page_number), Some(sent))));
+        }
         self.follow_plan();
         if let Some(seen) = self.seen_keys.as_mut() {
             page.items_mut().retain(|item| P::item_key(item).is_none_or(|key| seen.insert(key)));
+        }
+        self.walk.raise_watermark::<P>(page.items());
+        if let Some(checkpoint) = self.pending.as_mut().and_then(Error::checkpoint_mut) {
+            checkpoint.since = self.walk.since().cloned();
         }
         Poll::Ready(Step::Page(Box::new(Delivered {
             page,
@@ -243,6 +259,7 @@ impl<P: Paginated + Send + 'static> Walker<P> {
             status,
             url,
             headers,
+            watermark: self.walk.since().and_then(|since| since.watermark.clone()),
         })))
     }
 
@@ -369,6 +386,8 @@ pub(crate) struct Engine<P> {
     total: Option<u64>,
     fetcher: Option<Arc<Fetcher>>,
     observer: Option<Observer>,
+    /// An incremental walk's watermark after the last page handed out.
+    watermark: Option<Watermark>,
 }
 
 enum Source<P> {
@@ -398,6 +417,7 @@ impl<P: Paginated + Send + 'static> Engine<P> {
     pub fn new(walker: Walker<P>, lookahead: usize, observer: Observer) -> Engine<P> {
         let next = walker.next().cloned();
         let fetcher = Some(walker.fetcher.clone());
+        let watermark = walker.walk.since().and_then(|since| since.watermark.clone());
         Engine {
             observer: Some(observer),
             source: Source::Ready(Box::new(walker), lookahead),
@@ -405,10 +425,13 @@ impl<P: Paginated + Send + 'static> Engine<P> {
             stopped: None,
             total: None,
             fetcher,
+            watermark,
         }
     }
 
-    pub fn failed(error: Error) -> Engine<P> {
+    /// A walk that reports `error` and nothing else; its watermark stays
+    /// the one it was to start after.
+    pub fn failed(error: Error, watermark: Option<Watermark>) -> Engine<P> {
         Engine {
             observer: None,
             source: Source::Failed(Some(error)),
@@ -416,6 +439,7 @@ impl<P: Paginated + Send + 'static> Engine<P> {
             stopped: None,
             total: None,
             fetcher: None,
+            watermark,
         }
     }
 
@@ -445,6 +469,7 @@ impl<P: Paginated + Send + 'static> Engine<P> {
                 let mut delivered = *delivered;
                 self.next = delivered.next.take();
                 self.stopped = delivered.stopped;
+                self.watermark = delivered.watermark.take();
                 self.total = delivered.total.or(self.total);
                 let retries = self.retries();
                 if let Some(observer) = self.observer.as_mut() {
@@ -496,6 +521,10 @@ impl<P: Paginated + Send + 'static> Engine<P> {
 
     pub fn total(&self) -> Option<u64> {
         self.total
+    }
+
+    pub fn watermark(&self) -> Option<&Watermark> {
+        self.watermark.as_ref()
     }
 
     pub fn retries(&self) -> u64 {

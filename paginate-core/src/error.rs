@@ -142,6 +142,10 @@ pub enum ErrorKind {
     },
     /// A `slice_by` walk saw an item without a value for the slice field.
     SliceValueMissing,
+    /// An incremental walk (`since_field`) saw an item without a since
+    /// value, so it cannot tell whether the item is new. The page is not
+    /// delivered: the error's checkpoint re-sends its request.
+    SinceValueMissing,
     /// An offset or page-number walk received the same page twice in a row
     /// (a server that clamps the offset and returns its last page again).
     /// Pages are compared by their items, as raw JSON: a field around them
@@ -313,6 +317,11 @@ impl fmt::Display for Unredacted<'_> {
             ErrorKind::SliceValueMissing => {
                 write!(f, "an item has no value for the `slice_by` field, so the walk cannot slice by it")
             }
+            ErrorKind::SinceValueMissing => write!(
+                f,
+                "an item has no value for the `since_field` field, so the incremental walk cannot tell \
+                 whether it is new; the page was not delivered"
+            ),
             ErrorKind::DuplicatePage => write!(
                 f,
                 "the server returned the previous page again, so the walk stopped instead of \
@@ -414,6 +423,7 @@ impl fmt::Debug for ErrorKind {
                 f.debug_struct("SliceOrder").field("previous", previous).field("found", found).finish()
             }
             ErrorKind::SliceValueMissing => f.write_str("SliceValueMissing"),
+            ErrorKind::SinceValueMissing => f.write_str("SinceValueMissing"),
             ErrorKind::DuplicatePage => f.write_str("DuplicatePage"),
             ErrorKind::BodyTooLarge { limit } => {
                 f.debug_struct("BodyTooLarge").field("limit", limit).finish()

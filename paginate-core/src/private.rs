@@ -1,6 +1,7 @@
 //! Support for the code `#[derive(Paginated)]` generates. Not a public API.
 
 pub use crate::cursor::{ApiErrorValue, CountValue, Cursor, CursorValue, FlagValue};
+pub use crate::incremental::SinceValue;
 pub use crate::item::{ItemCursor, ItemKey, ItemSliceKey};
 pub use crate::slice::{SliceKey, SliceValue};
 pub use crate::spec::{DecodePage, Paginated, Signals, Spec, Style, Target};

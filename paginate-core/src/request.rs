@@ -30,6 +30,8 @@ pub(crate) struct RequestTemplate {
     start: Position,
     /// Adds a slice's lower bound to a request (`Paginator::slice_with`).
     slice_with: Option<SliceFn>,
+    /// Adds an incremental walk's start to a request (`Paginator::since_with`).
+    since_with: Option<SliceFn>,
     /// The headers that go to another origin besides [`CROSS_ORIGIN_SAFE`]:
     /// the page-size header, and those the user named.
     cross_origin_headers: Vec<HeaderName>,
@@ -43,7 +45,7 @@ impl RequestTemplate {
     /// Checks the request against the declaration and the options; every
     /// problem is reported here, before anything is sent.
     pub fn new(request: reqwest::Request, spec: Spec, options: &Options) -> Result<RequestTemplate, Error> {
-        let targets = [spec.position_target(), spec.page_size, spec.slice_target];
+        let targets = [spec.position_target(), spec.page_size, spec.slice_target, spec.since_target];
         let form = if targets.iter().flatten().any(|t| matches!(t, Target::Form(_))) {
             Some(form_body(&request)?)
         } else {
@@ -99,7 +101,9 @@ impl RequestTemplate {
                 ));
             }
         }
+        check_since(&spec, options)?;
         let slice_with = options.slice_with.clone();
+        let since_with = options.since_with.clone();
         let mut cross_origin_headers = options
             .cross_origin_headers
             .iter()
@@ -123,6 +127,7 @@ impl RequestTemplate {
             page_size,
             start,
             slice_with,
+            since_with,
             cross_origin_headers,
         })
     }
@@ -150,11 +155,18 @@ impl RequestTemplate {
         self.request.url().origin()
     }
 
-    /// The request for one page.
+    /// Whether an incremental walk's start has somewhere to go.
+    pub fn places_since(&self) -> bool {
+        self.spec.since_target.is_some() || self.since_with.is_some()
+    }
+
+    /// The request for one page; `since` is an incremental walk's start,
+    /// sent on every request as an inclusive lower bound.
     pub fn build(
         &self,
         position: &Position,
         slice_bound: Option<&SliceKey>,
+        since: Option<&SliceKey>,
     ) -> Result<reqwest::Request, ErrorKind> {
         if !position.fits(self.spec.style) {
             // Checkpoints are checked before the walk; this is the last guard.
@@ -173,9 +185,14 @@ impl RequestTemplate {
                 keep_only(request.headers_mut(), &self.cross_origin_headers);
             }
             *request.url_mut() = url;
-            // A page size in a header goes on every request: it is no part of the URL.
+            // A page size or a start in a header goes on every request: it is
+            // no part of the URL, which carries the rest.
             if let (Some(Target::Header(name)), Some(size)) = (self.spec.page_size, self.write_page_size) {
                 insert_header(request.headers_mut(), name, &self.page_size_text(size))
+                    .map_err(ErrorKind::Config)?;
+            }
+            if let (Some(Target::Header(name)), Some(since)) = (self.spec.since_target, since) {
+                insert_header(request.headers_mut(), name, &query_text(&since.to_json()))
                     .map_err(ErrorKind::Config)?;
             }
             return Ok(request);
@@ -186,7 +203,13 @@ impl RequestTemplate {
                     "a custom walk needs `next_request = \"path::to::fn\"`".to_owned(),
                 ));
             };
-            return Ok((build.0)(&request, state));
+            // An incremental walk's start is part of every request: the next
+            // one is built from the first as it was sent.
+            let first = match since {
+                Some(_) => self.build(&Position::Start, None, since)?,
+                None => request,
+            };
+            return Ok((build.0)(&first, state));
         }
         let mut json = self.json.clone();
         let mut form = self.form.clone();
@@ -214,6 +237,9 @@ impl RequestTemplate {
         }
         if let (Some(bound), Some(target), None) = (slice_bound, self.spec.slice_target, &self.slice_with) {
             set(target, bound.to_json()).map_err(ErrorKind::Config)?;
+        }
+        if let (Some(since), Some(target), None) = (since, self.spec.since_target, &self.since_with) {
+            set(target, since.to_json()).map_err(ErrorKind::Config)?;
         }
         if let Some(target) = self.spec.position_target() {
             let unsafe_cursor = |c: &crate::cursor::Cursor| ErrorKind::UnsafeCursor { cursor: c.clone() };
@@ -257,8 +283,32 @@ impl RequestTemplate {
         if let (Some(bound), Some(add_bound)) = (slice_bound, &self.slice_with) {
             add_bound(&mut request, bound);
         }
+        if let (Some(since), Some(add_start)) = (since, &self.since_with) {
+            add_start(&mut request, since);
+        }
         Ok(request)
     }
+}
+
+/// An incremental walk's run-time options against its declaration.
+fn check_since(spec: &Spec, options: &Options) -> Result<(), Error> {
+    if spec.since_field && !spec.dedup {
+        return Err(Error::config(
+            "`since_field` needs `dedup_by` to recognise the items at the watermark that were already delivered",
+        ));
+    }
+    if !spec.since_field {
+        for (given, call) in
+            [(options.since.is_some(), ".since(..)"), (options.since_with.is_some(), ".since_with(..)")]
+        {
+            if given {
+                return Err(Error::config(format!(
+                    "`{call}` was called but the declaration has no `since_field` to follow"
+                )));
+            }
+        }
+    }
+    Ok(())
 }
 
 /// Sets header `name` to `value`, replacing any value it had.

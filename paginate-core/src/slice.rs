@@ -16,8 +16,8 @@ use serde::{Deserialize, Serialize};
 /// The value of an item's slice field, as compared and as sent as a bound.
 ///
 /// Integers compare as numbers, text as text (ISO-8601 timestamps of one
-/// format compare correctly as text).
-#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+/// format compare correctly as text). Serialized as a JSON number or string.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
 #[serde(untagged)]
 pub enum SliceKey {
     /// A number.
@@ -32,6 +32,71 @@ impl fmt::Display for SliceKey {
             SliceKey::Int(n) => n.fmt(f),
             SliceKey::Text(s) => f.write_str(s),
         }
+    }
+}
+
+/// By hand: an untagged derive reads through serde's buffered content,
+/// which has no 128-bit integers, so `Int` would never read back.
+impl<'de> Deserialize<'de> for SliceKey {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<SliceKey, D::Error> {
+        struct KeyVisitor;
+
+        impl serde::de::Visitor<'_> for KeyVisitor {
+            type Value = SliceKey;
+
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("an integer or a string")
+            }
+
+            fn visit_i64<E>(self, n: i64) -> Result<SliceKey, E> {
+                Ok(SliceKey::Int(n.into()))
+            }
+
+            fn visit_u64<E>(self, n: u64) -> Result<SliceKey, E> {
+                Ok(SliceKey::Int(n.into()))
+            }
+
+            fn visit_i128<E>(self, n: i128) -> Result<SliceKey, E> {
+                Ok(SliceKey::Int(n))
+            }
+
+            fn visit_u128<E: serde::de::Error>(self, n: u128) -> Result<SliceKey, E> {
+                i128::try_from(n).map(SliceKey::Int).map_err(|_| E::custom(format!("{n} is too large")))
+            }
+
+            fn visit_str<E>(self, text: &str) -> Result<SliceKey, E> {
+                Ok(SliceKey::Text(text.to_owned()))
+            }
+
+            fn visit_string<E>(self, text: String) -> Result<SliceKey, E> {
+                Ok(SliceKey::Text(text))
+            }
+        }
+
+        deserializer.deserialize_any(KeyVisitor)
+    }
+}
+
+macro_rules! int_key {
+    ($($t:ty),*) => {$(
+        impl From<$t> for SliceKey {
+            fn from(n: $t) -> SliceKey {
+                SliceKey::Int(i128::from(n))
+            }
+        }
+    )*};
+}
+int_key!(i32, i64, u32, u64);
+
+impl From<&str> for SliceKey {
+    fn from(text: &str) -> SliceKey {
+        SliceKey::Text(text.to_owned())
+    }
+}
+
+impl From<String> for SliceKey {
+    fn from(text: String) -> SliceKey {
+        SliceKey::Text(text)
     }
 }
 
@@ -180,6 +245,22 @@ mod tests {
         assert!(s.admit(text("b"), Some(4)).unwrap_or(false));
         assert!(s.admit(text("c"), Some(5)).unwrap_or(false));
         assert_eq!(s.at_last, [5]);
+    }
+
+    #[test]
+    fn keys_read_back_as_they_were_written() {
+        let state = SliceState {
+            bound: Some(SliceKey::Int(-7)),
+            last: Some(SliceKey::Int(u64::MAX.into())),
+            at_last: vec![u128::MAX],
+        };
+        let json = serde_json::to_string(&state).unwrap();
+        assert_eq!(serde_json::from_str::<SliceState>(&json).unwrap(), state);
+        for key in [SliceKey::Text("2024-05-01".into()), SliceKey::Int(0)] {
+            let json = serde_json::to_string(&key).unwrap();
+            assert_eq!(serde_json::from_str::<SliceKey>(&json).unwrap(), key);
+        }
+        assert!(serde_json::from_str::<SliceKey>("[1]").is_err());
     }
 
     #[test]

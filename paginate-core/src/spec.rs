@@ -161,6 +161,14 @@ pub struct Spec {
     /// A response header holding the page count (`total_pages_header =
     /// "x-total-pages"`), read when the page has no `total_pages`. Lower-cased.
     pub total_pages_header: Option<&'static str>,
+    /// The walk is incremental: its items carry a value that grows when they
+    /// change ([`Paginated::since_key`], `since_field = "path"`), which
+    /// [`Paginator::since`](crate::Paginator::since) starts after.
+    pub since_field: bool,
+    /// Where the start value of an incremental walk goes (`since_param` /
+    /// `since_body` / `since_header`); `None` with `since_field` means the
+    /// user supplies [`Paginator::since_with`](crate::Paginator::since_with).
+    pub since_target: Option<Target>,
 }
 
 impl Spec {
@@ -199,6 +207,8 @@ impl Spec {
         dedup: false,
         total_header: None,
         total_pages_header: None,
+        since_field: false,
+        since_target: None,
     };
 
     /// Where the position of the walk (cursor, offset or page number) goes.
@@ -345,6 +355,12 @@ pub trait Paginated: DecodePage {
     /// The value of an item's `slice_by` field. `None` (the default) for
     /// declarations without `slice_by`.
     fn slice_key(item: &Self::Item) -> Option<crate::slice::SliceKey> {
+        let _ = item;
+        None
+    }
+    /// The value of an item's `since_field`, which grows when the item
+    /// changes. `None` (the default) for declarations without `since_field`.
+    fn since_key(item: &Self::Item) -> Option<crate::slice::SliceKey> {
         let _ = item;
         None
     }

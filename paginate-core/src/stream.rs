@@ -13,6 +13,7 @@ use std::time::Duration;
 use crate::engine::{Delivered, Engine, Walker};
 use crate::error::{Error, ErrorKind};
 use crate::fetch::{DEFAULT_MAX_BODY, DEFAULT_TIMEOUT, Fetcher};
+use crate::incremental::{self, Watermark};
 use crate::page::PagesWithMeta;
 use crate::progress::{Observer, Progress, ProgressHook};
 use crate::ratelimit::RateLimiter;
@@ -404,6 +405,65 @@ impl<P: Paginated> Paginator<P> {
         self
     }
 
+    /// Starts an incremental walk (`since_field`) after a stored watermark:
+    /// its value goes into the declared `since_param` / `since_body` /
+    /// `since_header` (or through [`since_with`](Paginator::since_with)) on
+    /// every request, as an inclusive lower bound, and the items the
+    /// watermark covers are dropped: those below it, and those at it whose
+    /// `dedup_by` key it holds (delivered by the run that left it). A bare
+    /// value (`.since("2024-05-01T00:00:00Z")`, `.since(1714521600)`) holds
+    /// no keys, so the items at it come again.
+    ///
+    /// The streams' `watermark()` is where the next run starts. A checkpoint
+    /// given to [`resume_from`](Paginator::resume_from) carries its walk's
+    /// start and watermark, and wins over this.
+    ///
+    /// ```no_run
+    /// # use paginate_core::{Paginated, Signals, SliceKey, Spec, Style, Target};
+    /// # #[derive(serde::Deserialize)] struct Lead { id: String, date_updated: String }
+    /// # #[derive(serde::Deserialize)] struct Leads { data: Vec<Lead> }
+    /// # impl Paginated for Leads {
+    /// #     type Item = Lead;
+    /// #     const SPEC: Spec = Spec { style: Style::Offset, offset: Some(Target::Query("_skip")), dedup: true,
+    /// #         since_field: true, since_target: Some(Target::Query("date_updated__gte")), ..Spec::DEFAULT };
+    /// #     fn signals(&self) -> Signals { Signals::default() }
+    /// #     fn items(&self) -> &[Lead] { &self.data }
+    /// #     fn items_mut(&mut self) -> &mut Vec<Lead> { &mut self.data }
+    /// #     fn item_key(lead: &Lead) -> Option<u128> { paginate_core::__private::item_key(&lead.id) }
+    /// #     fn since_key(lead: &Lead) -> Option<SliceKey> { Some(SliceKey::from(lead.date_updated.as_str())) }
+    /// # }
+    /// use paginate_core::{PaginateExt, Watermark};
+    ///
+    /// # async fn run(client: reqwest::Client, stored: Option<Watermark>) -> Result<(), paginate_core::Error> {
+    /// // #[paginate(style = "offset", offset_param = "_skip", dedup_by = "id",
+    /// //            since_field = "date_updated", since_param = "date_updated__gte")]
+    /// let mut walk = client.get("https://api.close.com/api/v1/lead/?_order_by=date_updated").paginate::<Leads>();
+    /// if let Some(stored) = stored {
+    ///     walk = walk.since(stored);
+    /// }
+    /// let mut leads = walk.items();
+    /// // ... consume `leads`, then store `leads.watermark()` for the next run.
+    /// # let _ = &mut leads; Ok(()) }
+    /// ```
+    pub fn since(mut self, watermark: impl Into<Watermark>) -> Self {
+        self.options.since = Some(watermark.into());
+        self
+    }
+
+    /// Adds an incremental walk's start to the request, for an API that
+    /// takes it in a query language rather than a parameter (Intercom's
+    /// search `{"field": "updated_at", "operator": ">", "value": ...}`, Close's
+    /// `query=date_updated >= "..."`). Called for every request of a walk
+    /// that starts after a watermark, with the watermark's value (inclusive);
+    /// on a link walk, for the first request only (the next URLs carry it).
+    pub fn since_with(
+        mut self,
+        add_start: impl Fn(&mut reqwest::Request, &crate::SliceKey) + Send + Sync + 'static,
+    ) -> Self {
+        self.options.since_with = Some(Arc::new(add_start));
+        self
+    }
+
     /// Overrides the declared `max_offset`.
     pub fn max_offset(mut self, max: u64) -> Self {
         self.options.max_offset = Some(max);
@@ -446,6 +506,11 @@ impl<P: Paginated + Send + 'static> Paginator<P> {
                 Error::config(format!("the request could not be built: {}", redact::reqwest_error(e)))
             })
             .and_then(|request| RequestTemplate::new(request, P::SPEC, &self.options));
+        // What the streams report as the watermark if the walk cannot start.
+        let watermark = match self.resume.as_ref().and_then(|cp| cp.since.as_ref()) {
+            Some(since) => since.watermark.clone(),
+            None => self.options.since.clone(),
+        };
         match setup {
             Ok(template) => {
                 let start = match self.resume {
@@ -454,12 +519,19 @@ impl<P: Paginated + Send + 'static> Paginator<P> {
                         let allow = self.options.allow_cross_origin;
                         if let Err(reason) = checkpoint.check(&P::SPEC, &template.origin(), allow) {
                             let kind = ErrorKind::InvalidCheckpoint { reason };
-                            return Engine::failed(Error::new(kind, None, None));
+                            return Engine::failed(Error::new(kind, None, None), watermark);
                         }
                         checkpoint
                     }
                 };
                 let walk = Walk::new(P::SPEC, &self.options, template.page_size(), start);
+                if walk.since_bound().is_some() && !template.places_since() {
+                    let error = Error::config(
+                        "an incremental walk needs to know where its start goes: declare `since_param`, \
+                         `since_body` or `since_header`, or call `.since_with(..)`",
+                    );
+                    return Engine::failed(error, watermark);
+                }
                 let observer =
                     Observer::new(self.on_page, std::any::type_name::<P>(), P::SPEC.style.as_str());
                 Engine::new(
@@ -468,7 +540,7 @@ impl<P: Paginated + Send + 'static> Paginator<P> {
                     observer,
                 )
             }
-            Err(e) => Engine::failed(e),
+            Err(e) => Engine::failed(e, watermark),
         }
     }
 
@@ -489,13 +561,16 @@ impl<P: Paginated + Send + 'static> Paginator<P> {
     pub fn items(self) -> Items<P> {
         let max_items = self.options.max_items;
         let delivered_before = self.resume.as_ref().map_or(0, |cp| cp.items_delivered);
+        let engine = self.engine(false);
+        let watermark = engine.watermark().cloned();
         Items {
-            engine: self.engine(false),
+            engine,
             buffer: Vec::new().into_iter(),
             current: None,
             delivered_before,
             delivered: 0,
             max_items,
+            watermark,
         }
     }
 
@@ -573,6 +648,15 @@ impl<P: Paginated + Send + 'static> Pages<P> {
     /// The item total the API reported, if it reports one.
     pub fn total(&self) -> Option<u64> {
         self.engine.total()
+    }
+
+    /// An incremental walk's watermark: the largest `since_field` value of
+    /// the pages delivered so far, with the `dedup_by` keys of the items at
+    /// it; the one it started after until a page raises it; `None` for a
+    /// walk that is not incremental or has delivered nothing yet from the
+    /// beginning. Store it and pass it to [`Paginator::since`] next run.
+    pub fn watermark(&self) -> Option<Watermark> {
+        self.engine.watermark().cloned()
     }
 
     /// How many times a page request was retried so far.
@@ -666,6 +750,8 @@ pub struct Items<P: Paginated> {
     /// Items delivered by this stream.
     delivered: u64,
     max_items: Option<u64>,
+    /// An incremental walk's watermark with the items delivered so far.
+    watermark: Option<Watermark>,
 }
 
 impl<P: Paginated + Send + 'static> Items<P> {
@@ -684,7 +770,20 @@ impl<P: Paginated + Send + 'static> Items<P> {
             _ => self.engine.next()?.clone(),
         };
         cp.items_delivered = self.delivered_before.saturating_add(self.delivered);
+        // Item-exact, like the rest: the watermark of the items handed out.
+        if let Some(since) = cp.since.as_mut() {
+            since.watermark.clone_from(&self.watermark);
+        }
         Some(cp)
+    }
+
+    /// An incremental walk's watermark: the largest `since_field` value of
+    /// the items delivered so far, with the `dedup_by` keys of the items at
+    /// it; the one it started after until an item raises it; `None` for a
+    /// walk that is not incremental or has delivered nothing yet from the
+    /// beginning. Store it and pass it to [`Paginator::since`] next run.
+    pub fn watermark(&self) -> Option<Watermark> {
+        self.watermark.clone()
     }
 
     /// Items delivered by this stream so far.
@@ -728,6 +827,9 @@ impl<P: Paginated + Send + 'static> Stream for Items<P> {
             }
             if let Some(item) = this.buffer.next() {
                 this.delivered += 1;
+                if let Some(value) = P::since_key(&item) {
+                    incremental::raise(&mut this.watermark, value, P::item_key(&item));
+                }
                 return Poll::Ready(Some(Ok(item)));
             }
             let page = ready!(this.engine.poll_page(cx));

@@ -7,6 +7,7 @@ use bytes::Bytes;
 use crate::checkpoint::{Checkpoint, Position};
 use crate::cursor::Cursor;
 use crate::error::ErrorKind;
+use crate::incremental::{SinceState, Watermark};
 use crate::slice::{SliceKey, SliceProblem, SliceState};
 use crate::spec::{Paginated, Signals, Spec, Style};
 
@@ -61,7 +62,8 @@ pub(crate) enum Delivery {
     Discard,
 }
 
-/// A user function that adds a slice's lower bound to a request.
+/// A user function that adds a lower bound (a slice's, or an incremental
+/// walk's start) to a request.
 pub(crate) type SliceFn = std::sync::Arc<dyn Fn(&mut reqwest::Request, &SliceKey) + Send + Sync>;
 
 /// Limits and overrides a user sets at run time.
@@ -76,6 +78,9 @@ pub(crate) struct Options {
     /// Headers the user lets go to another origin, besides the safe ones.
     pub cross_origin_headers: Vec<String>,
     pub slice_with: Option<SliceFn>,
+    /// The watermark an incremental walk starts after (`Paginator::since`).
+    pub since: Option<Watermark>,
+    pub since_with: Option<SliceFn>,
 }
 
 impl std::fmt::Debug for Options {
@@ -89,6 +94,8 @@ impl std::fmt::Debug for Options {
             .field("allow_cross_origin", &self.allow_cross_origin)
             .field("cross_origin_headers", &self.cross_origin_headers)
             .field("slice_with", &self.slice_with.as_ref().map(|_| "<fn>"))
+            .field("since", &self.since)
+            .field("since_with", &self.since_with.as_ref().map(|_| "<fn>"))
             .finish()
     }
 }
@@ -126,6 +133,8 @@ pub(crate) struct Walk {
     allow_cross_origin: bool,
     /// The slice of a `slice_by` walk.
     slice: Option<SliceState>,
+    /// The start and watermark of an incremental (`since_field`) walk.
+    since: Option<SinceState>,
 }
 
 impl Walk {
@@ -134,6 +143,16 @@ impl Walk {
     pub fn new(spec: Spec, options: &Options, page_size: Option<u64>, start: Checkpoint) -> Walk {
         let items_at_start = start.items_received;
         let slice = spec.slice_by.then(|| start.slice.clone().unwrap_or_default());
+        // A checkpoint's state wins over `.since(..)`: it is the walk being continued.
+        let since = spec.since_field.then(|| match start.since.clone() {
+            Some(state) => state.normalized(),
+            None => SinceState::starting_after(options.since.clone()),
+        });
+        // The first request's checkpoint carries it too, so an error on that
+        // page resumes with the same start.
+        let mut start = start;
+        start.since.clone_from(&since);
+        start.version = start.version.max(Checkpoint::format_for(since.as_ref()));
         let mut seen = HashSet::new();
         match &start.position {
             Position::Cursor(c) => {
@@ -164,6 +183,7 @@ impl Walk {
             origin: None,
             allow_cross_origin: options.allow_cross_origin,
             slice,
+            since,
         }
     }
 
@@ -331,7 +351,7 @@ impl Walk {
             }
         };
         self.next = Some(Checkpoint {
-            version: Checkpoint::FORMAT,
+            version: Checkpoint::format_for(self.since.as_ref()),
             position,
             skip_items: 0,
             pages_before: self.pages,
@@ -339,6 +359,7 @@ impl Walk {
             items_received: self.items_received,
             total: self.total,
             slice: self.slice.clone(),
+            since: self.since.clone(),
         });
         Ok(Delivery::Deliver)
     }
@@ -395,6 +416,50 @@ impl Walk {
                     SliceProblem::Unsorted { previous, found } => ErrorKind::SliceOrder { previous, found },
                 })
             }
+        }
+    }
+
+    /// The start and watermark of an incremental walk.
+    pub fn since(&self) -> Option<&SinceState> {
+        self.since.as_ref()
+    }
+
+    /// The value an incremental walk sends as its inclusive lower bound.
+    pub fn since_bound(&self) -> Option<&SliceKey> {
+        self.since.as_ref()?.bound()
+    }
+
+    /// Drops the items of a received page that the walk's start covers
+    /// (below it, or at it and delivered by the run before). An item without
+    /// a since value stops the walk.
+    pub fn admit_since<P: Paginated>(&mut self, items: &mut Vec<P::Item>) -> Result<(), ErrorKind> {
+        let Some(since) = self.since.as_ref() else { return Ok(()) };
+        let mut missing = false;
+        items.retain(|item| {
+            let Some(value) = P::since_key(item) else {
+                missing = true;
+                return false;
+            };
+            since.admits(&value, P::item_key(item))
+        });
+        if missing {
+            self.next = None;
+            return Err(ErrorKind::SinceValueMissing);
+        }
+        Ok(())
+    }
+
+    /// Raises the watermark with the items of a page about to be delivered,
+    /// and carries it into the checkpoint of the next request.
+    pub fn raise_watermark<P: Paginated>(&mut self, items: &[P::Item]) {
+        let Some(since) = self.since.as_mut() else { return };
+        for item in items {
+            if let Some(value) = P::since_key(item) {
+                since.raise(value, P::item_key(item));
+            }
+        }
+        if let Some(next) = self.next.as_mut() {
+            next.since.clone_from(&self.since);
         }
     }
 

@@ -200,6 +200,10 @@ pub struct Container {
     pub slice_by: Attr<ItemRead>,
     pub slice_param: Attr<LitStr>,
     pub slice_body: Attr<BodyPath>,
+    pub since_field: Attr<FieldPath>,
+    pub since_param: Attr<LitStr>,
+    pub since_body: Attr<BodyPath>,
+    pub since_header: Attr<LitStr>,
     pub items: Attr<FieldPath>,
     pub item_type: Attr<Type>,
 }
@@ -260,6 +264,10 @@ impl Container {
             slice_by: Attr::none(SLICE_BY),
             slice_param: Attr::none(SLICE_PARAM),
             slice_body: Attr::none(SLICE_BODY),
+            since_field: Attr::none(SINCE_FIELD),
+            since_param: Attr::none(SINCE_PARAM),
+            since_body: Attr::none(SINCE_BODY),
+            since_header: Attr::none(SINCE_HEADER),
             items: Attr::none(ITEMS),
             item_type: Attr::none(ITEM_TYPE),
         };
@@ -398,6 +406,18 @@ impl Container {
         } else if *path == SLICE_BODY {
             // #[paginate(slice_body = "query.date_created.gte")]
             body_key(cx, meta, at, &mut self.slice_body)?;
+        } else if *path == SINCE_FIELD {
+            // #[paginate(since_field = "updated_at")]: a path in the item type
+            field_path_key(cx, meta, at, &mut self.since_field)?;
+        } else if *path == SINCE_PARAM {
+            // #[paginate(since_param = "updated_since")]
+            query_key(cx, meta, at, &mut self.since_param)?;
+        } else if *path == SINCE_BODY {
+            // #[paginate(since_body = "filter.updated_after")]
+            body_key(cx, meta, at, &mut self.since_body)?;
+        } else if *path == SINCE_HEADER {
+            // #[paginate(since_header = "X-Updated-Since")]
+            header_key(cx, meta, at, &mut self.since_header)?;
         } else if *path == API_ERROR {
             // #[paginate(api_error = "error")]
             field_path_key(cx, meta, at, &mut self.api_error)?;
@@ -560,6 +580,10 @@ impl Container {
             self.slice_by.declared(),
             self.slice_param.declared(),
             self.slice_body.declared(),
+            self.since_field.declared(),
+            self.since_param.declared(),
+            self.since_body.declared(),
+            self.since_header.declared(),
             self.items.declared(),
             self.item_type.declared(),
         ]

@@ -18,6 +18,7 @@ pub fn check(cx: &Ctxt, input: &Input) {
     page_size(cx, input);
     counts(cx, input);
     rate_limit_values(cx, input);
+    incremental(cx, input);
     let Some(style) = style_declared(cx, input) else { return };
     // A key of another style usually means the wrong style or the wrong key;
     // "add cursor_param" on top of "offset_param is not for cursors" would be noise.
@@ -67,6 +68,40 @@ fn counts(cx: &Ctxt, input: &Input) {
     ] {
         at_most_one(cx, &pair);
     }
+}
+
+// since_field needs dedup_by (the items at the watermark that were already
+// delivered) and at most one start target; since_param / since_body /
+// since_header need since_field.
+fn incremental(cx: &Ctxt, input: &Input) {
+    let a = &input.attrs;
+    let targets = [
+        (a.since_param.declared(), symbol::SINCE_PARAM, QUERY),
+        (a.since_body.declared(), symbol::SINCE_BODY, BODY),
+        (a.since_header.declared(), symbol::SINCE_HEADER, HEADER),
+    ];
+    let Some(since_field) = a.since_field.declared() else {
+        for target in targets.iter().filter_map(|(declared, ..)| *declared) {
+            cx.error_at(
+                target.span,
+                format!(
+                    "`{}` sets where an incremental walk's start goes, but nothing says which item field \
+                     grows: add `{}`",
+                    target.key,
+                    symbol::SINCE_FIELD.example
+                ),
+            );
+        }
+        return;
+    };
+    if a.dedup_by.get().is_none() {
+        cx.error_at(
+            since_field.span,
+            "`since_field` needs `dedup_by = \"id\"`: the items at the stored watermark come again \
+             (the start is inclusive), and the ones already delivered are recognised by that key",
+        );
+    }
+    at_most_one(cx, &targets);
 }
 
 // rate_limit_error compares the API's error (api_error) or the value at

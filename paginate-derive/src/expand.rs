@@ -73,6 +73,14 @@ fn impl_paginated(input: &Input) -> TokenStream {
             }
         }
     });
+    let since_key = input.attrs.since_field.value().map(|path| {
+        let key = read(&private, path, &quote!(SinceValue::to_since_key), &quote!(item));
+        quote! {
+            fn since_key(item: &#item_ty) -> #private::Option<#private::SliceKey> {
+                #key
+            }
+        }
+    });
     let item_key = input.attrs.dedup_by.get().map(|keyed| {
         let key = item_read(&private, keyed, (quote!(item_key), quote!(ItemKey::key)), &quote!(item));
         quote! {
@@ -114,6 +122,7 @@ fn impl_paginated(input: &Input) -> TokenStream {
             }
             #item_key
             #slice_key
+            #since_key
             #api_error
         },
     )
@@ -289,6 +298,12 @@ fn spec(input: &Input, private: &TokenStream) -> TokenStream {
     }
     if let Some(t) = target(private, a.slice_param.value(), a.slice_body.value(), None) {
         fields.push(quote!(slice_target: #t));
+    }
+    if a.since_field.value().is_some() {
+        fields.push(quote!(since_field: true));
+    }
+    if let Some(t) = target(private, a.since_param.value(), a.since_body.value(), a.since_header.value()) {
+        fields.push(quote!(since_target: #t));
     }
     if let Some(list) = a.rate_limit_status.value() {
         let statuses = list.statuses.iter().map(|&status| {

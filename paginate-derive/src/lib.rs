@@ -218,7 +218,8 @@ use syn::{DeriveInput, parse_macro_input};
 /// `cursor_field`, `next_url`, `has_more`, `is_last`, `total`, `total_pages`
 /// and `items` take a dot-separated path of Rust field names (raw identifiers
 /// like `r#type` included) from the struct down to the value;
-/// `cursor_item_field` and `dedup_by` take one from the item type. The derive
+/// `cursor_item_field`, `dedup_by`, `slice_by` and `since_field` take one from
+/// the item type. The derive
 /// writes ordinary field accesses, so a typo is rustc's own "no field `nxt`
 /// on type `Pages`", pointing at the string; a wrong first segment of a path
 /// of the struct (whose fields the derive sees) is reported with the whole
@@ -237,6 +238,7 @@ use syn::{DeriveInput, parse_macro_input};
 /// | `next_url` | `String`, `str`, `Cow<str>`, in `Option`/`Box` |
 /// | `has_more`, `is_last` | `bool`, in `Option`/`Box` |
 /// | `total`, `total_pages` | integers, `paginated::de::Lenient<integer>`, in `Option`/`Box` |
+/// | `slice_by`, `since_field` | `String`, `str`, integers, in `Option`/`Box` |
 ///
 /// # Generic pages
 ///
@@ -294,6 +296,8 @@ use syn::{DeriveInput, parse_macro_input};
 /// | `dedup_by = "a.b"` | A field path in the item type (a `Hash` value); an item whose value was already delivered in this walk is dropped. |
 /// | `slice_by = "a.b"` | Offset style: a field path in the item type (a string or an integer) to slice deep walks by; past `max_offset` (or when the server refuses the offset as too deep) the walk restarts at offset 0 with a lower bound set to the last delivered value. The request must be sorted ascending by that field; needs `dedup_by`. |
 /// | `slice_param = "name"` / `slice_body = "a.b"` | Offset style: where a slice's lower bound (inclusive) goes; or supply `Paginator::slice_with` at run time. |
+/// | `since_field = "a.b"` | Any style: an incremental walk. A field path in the item type (a string, such as an RFC 3339 `updated_at`, or an integer) that grows when an item changes; `Paginator::since(watermark)` starts after a stored watermark, and the streams' `watermark()` is where the next run starts. Items the watermark covers are dropped: below its value, or at it and delivered before (recognised by their `dedup_by` key, which is required). RFC 3339 timestamps compare as instants. |
+/// | `since_param = "name"` / `since_body = "a.b"` / `since_header = "X-Name"` | Where an incremental walk's start (the watermark's value, inclusive) goes, on every request (a link walk: the query or body of the first request only; the next URLs carry it); or supply `Paginator::since_with` at run time. Need `since_field`; at most one. |
 ///
 /// # What it generates
 ///

@@ -144,6 +144,11 @@ pub const SLICE_BY: Key = Key::styles("slice_by", OFFSET, "slice_by = \"date_cre
 pub const SLICE_PARAM: Key = Key::styles("slice_param", OFFSET, "slice_param = \"date_created__gte\"");
 pub const SLICE_BODY: Key = Key::styles("slice_body", OFFSET, "slice_body = \"query.date_created.gte\"");
 
+pub const SINCE_FIELD: Key = Key::container("since_field", "since_field = \"updated_at\"");
+pub const SINCE_PARAM: Key = Key::container("since_param", "since_param = \"updated_since\"");
+pub const SINCE_BODY: Key = Key::container("since_body", "since_body = \"filter.updated_after\"");
+pub const SINCE_HEADER: Key = Key::container("since_header", "since_header = \"X-Updated-Since\"");
+
 pub const ITEMS: Key = Key::container("items", "items = \"data.items\"");
 pub const ITEM_TYPE: Key = Key::container("item_type", "item_type = \"Contact\"");
 
@@ -201,6 +206,10 @@ pub const CONTAINER_KEYS: &[Key] = &[
     SLICE_BY,
     SLICE_PARAM,
     SLICE_BODY,
+    SINCE_FIELD,
+    SINCE_PARAM,
+    SINCE_BODY,
+    SINCE_HEADER,
     ITEMS,
     ITEM_TYPE,
 ];

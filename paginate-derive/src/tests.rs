@@ -228,7 +228,8 @@ fn independent_mistakes_are_reported_together() {
              `total`, `total_pages`, `total_header`, `total_pages_header`, `stop_on_short_page`, `stop_on_empty_page`, `dedup_by`, `api_error`, `rate_limit_error`, \
              `rate_limit_status`, `rate_limit_match`, `rate_limit_field`, `rate_limit_reset_header`, \
              `rate_limit_remaining_header`, `rate_limit_wait_field`, `cursor_form`, `page_size_form`, `page_size_format`, `min_page_size`, `keep_params`, \
-             `next_state`, `next_request`, `slice_by`, `slice_param`, `slice_body`, `items`, `item_type`",
+             `next_state`, `next_request`, `slice_by`, `slice_param`, `slice_body`, `since_field`, \
+             `since_param`, `since_body`, `since_header`, `items`, `item_type`",
             "`first_page` takes an integer: `first_page = 0`",
             "unknown field key `whatever`\nexpected one of: `items`",
         ]
@@ -1105,4 +1106,106 @@ fn a_count_comes_from_the_body_or_a_header() {
         struct P { #[paginate(items)] data: Vec<u8> }
     };
     assert!(expand(&input).contains("total_header : :: paginated :: __private :: Some (\"x-total\")"));
+}
+
+#[test]
+fn incremental_keys() {
+    let p = quote!(::paginated::__private).to_string();
+    // Close leads by `date_updated`, on every style: the start goes in a
+    // parameter, a body path or a header.
+    let targets = [
+        (
+            "since_param = \"date_updated__gte\"",
+            format!("since_target : {p} :: Some ({p} :: Target :: Query (\"date_updated__gte\"))"),
+        ),
+        (
+            "since_body = \"filter.updated_after\"",
+            format!(
+                "since_target : {p} :: Some ({p} :: Target :: Body (& [\"filter\" , \"updated_after\"]))"
+            ),
+        ),
+        (
+            "since_header = \"X-Updated-Since\"",
+            format!("since_target : {p} :: Some ({p} :: Target :: Header (\"X-Updated-Since\"))"),
+        ),
+    ];
+    for (target, fragment) in targets {
+        let target: TokenStream = target.parse().unwrap();
+        let input = parse_quote! {
+            #[paginate(style = "link", since_field = "meta.date_updated", dedup_by = "id", #target)]
+            struct P { #[paginate(items)] d: Vec<Lead> }
+        };
+        let out = expand_ok(&input);
+        for fragment in [
+            "since_field : true".to_owned(),
+            fragment,
+            format!("fn since_key (item : & Lead) -> {p} :: Option < {p} :: SliceKey >"),
+            format!("{p} :: SinceValue :: to_since_key (__paginate_v)"),
+        ] {
+            assert!(out.contains(&fragment), "missing `{fragment}` in\n{out}");
+        }
+    }
+    // Without a target: the start goes through `Paginator::since_with`.
+    let input = parse_quote! {
+        #[paginate(style = "cursor", cursor_field = "next", cursor_param = "after")]
+        #[paginate(since_field = "updated_at", dedup_by = "id")]
+        struct P { #[paginate(items)] d: Vec<Conversation>, next: Option<String> }
+    };
+    let out = expand_ok(&input);
+    assert!(out.contains("since_field : true") && !out.contains("since_target"), "{out}");
+    let input = parse_quote! {
+        #[paginate(style = "cursor", cursor_field = "next", cursor_param = "after")]
+        struct P { #[paginate(items)] d: Vec<u8>, next: Option<String> }
+    };
+    assert!(!expand_ok(&input).contains("since"));
+}
+
+#[test]
+fn incremental_cross_rules() {
+    let cases: &[(DeriveInput, &[&str])] = &[
+        (
+            parse_quote! {
+                #[paginate(style = "link", since_field = "updated_at", since_param = "updated_since")]
+                struct P { #[paginate(items)] d: Vec<u8> }
+            },
+            &["`since_field` needs `dedup_by = \"id\"`: the items at the stored watermark come again (the \
+               start is inclusive), and the ones already delivered are recognised by that key"],
+        ),
+        (
+            parse_quote! {
+                #[paginate(style = "link", since_param = "updated_since", since_header = "X-Since")]
+                struct P { #[paginate(items)] d: Vec<u8> }
+            },
+            &[
+                "`since_param` sets where an incremental walk's start goes, but nothing says which item \
+                 field grows: add `since_field = \"updated_at\"`",
+                "`since_header` sets where an incremental walk's start goes, but nothing says which item \
+                 field grows: add `since_field = \"updated_at\"`",
+            ],
+        ),
+        (
+            parse_quote! {
+                #[paginate(style = "link", since_field = "updated_at", dedup_by = "id")]
+                #[paginate(since_param = "updated_since", since_body = "filter.since")]
+                struct P { #[paginate(items)] d: Vec<u8> }
+            },
+            &["`since_param` and `since_body` cannot both be given; keep one of them"],
+        ),
+        // Syntax errors first: no cross-rule error on top of a bad value.
+        (
+            parse_quote! {
+                #[paginate(style = "link", since_field = "updated..at", since_header = "X Since")]
+                struct P { #[paginate(items)] d: Vec<u8> }
+            },
+            &[
+                "field path `updated..at` has an empty segment; separate field names with single dots, like \
+                 `since_field = \"updated_at\"`",
+                "`X Since` is not an HTTP header name: ' ' is not allowed in one; use letters, digits and `-`, \
+                 like `since_header = \"X-Updated-Since\"`",
+            ],
+        ),
+    ];
+    for (input, expected) in cases {
+        assert_eq!(errors(input), *expected);
+    }
 }

@@ -24,9 +24,11 @@ const EVENTS_LIMIT: usize = 50;
 /// `GET /api/v1/lead/?_skip=&_limit=` → `{"data": [...], "has_more": bool}`.
 ///
 /// Supports `_order_by=date_created` (or `-date_created`, or any other lead
-/// field; ties are broken by id), the range filters `date_created__gte`,
-/// `__gt`, `__lte` and `__lt`, and `_fields=id,display_name`. Other
-/// parameters (`query=`, …) are accepted and ignored.
+/// field such as `date_updated`; ties are broken by id), the range filters
+/// `__gte`, `__gt`, `__lte` and `__lt` on `date_created` and `date_updated`
+/// (what an incremental sync sends: `date_updated__gte=`), and
+/// `_fields=id,display_name`. Other parameters (`query=`, …) are accepted
+/// and ignored.
 pub(crate) fn list_leads(state: &ApiState, request: &RecordedRequest) -> MockResponse {
     let limit = match query_limit(state, request, DEFAULT_LIMIT) {
         Ok(limit) => limit,
