@@ -155,6 +155,12 @@ pub struct Spec {
     /// Drop items whose key ([`Paginated::item_key`], `dedup_by = "path"`) was
     /// already delivered in this walk.
     pub dedup: bool,
+    /// Cursor style: a page whose next cursor is the cursor its own request
+    /// carried ends the walk normally, with
+    /// [`StopReason::SameCursor`](crate::StopReason::SameCursor)
+    /// (`stop_on_same_cursor`; CloudWatch Logs' `nextToken`, Solr's
+    /// `cursorMark`). Any other repeat (A→B→A) is still a loop.
+    pub stop_on_same_cursor: bool,
 }
 
 impl Spec {
@@ -191,6 +197,7 @@ impl Spec {
         slice_by: false,
         slice_target: None,
         dedup: false,
+        stop_on_same_cursor: false,
     };
 
     /// Where the position of the walk (cursor, offset or page number) goes.

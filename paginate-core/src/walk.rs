@@ -36,11 +36,19 @@ pub enum StopReason {
     /// The walk would have repeated itself (a cursor seen before, or the same
     /// page again) and [`LoopPolicy::Stop`] was chosen.
     Loop,
+    /// A cursor walk's page gave back the very cursor its request carried,
+    /// which the declaration says is the end (`stop_on_same_cursor`:
+    /// CloudWatch Logs' `nextToken`, Solr's `cursorMark`).
+    SameCursor,
 }
 
 /// What a walk does when the server would make it repeat itself: a cursor that
 /// was already followed (A→B→A), or an offset/page walk receiving the same page
 /// twice in a row.
+///
+/// An API that ends its list by sending back the cursor it was just given
+/// (CloudWatch Logs) declares `stop_on_same_cursor` instead: that ends the walk
+/// normally, while a real loop is still reported.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash)]
 pub enum LoopPolicy {
     /// End with [`ErrorKind::Loop`] or [`ErrorKind::DuplicatePage`] (the default).
@@ -462,6 +470,16 @@ impl Walk {
         if style == Style::Cursor && signals.cursor.is_none() {
             return Some(StopReason::NoCursor);
         }
+        // Before the loop guard, which would call this a loop.
+        if style == Style::Cursor
+            && self.spec.stop_on_same_cursor
+            && signals
+                .cursor
+                .as_ref()
+                .is_some_and(|next| sent_cursor(sent, &self.spec) == Some(next.as_text()))
+        {
+            return Some(StopReason::SameCursor);
+        }
         if style == Style::Link && signals.next_url.is_none() {
             return Some(StopReason::NoCursor);
         }
@@ -482,6 +500,16 @@ impl Walk {
 /// page stays small and a false "loop" is out of reach.
 fn key_of(text: &str) -> u128 {
     crate::__private::hash128(text)
+}
+
+/// The cursor a request carried: the previous page's, or on the first request
+/// the declared `first_cursor`.
+fn sent_cursor<'a>(sent: &'a Position, spec: &Spec) -> Option<std::borrow::Cow<'a, str>> {
+    match sent {
+        Position::Cursor(cursor) => Some(cursor.as_text()),
+        Position::Start => spec.first_cursor.map(std::borrow::Cow::Borrowed),
+        _ => None,
+    }
 }
 
 fn offset_of(position: &Position) -> u64 {
@@ -560,6 +588,33 @@ mod tests {
         let err = w.record(&Position::Cursor(Cursor::text("b").unwrap()), &signals(Some("a")), 1, fp());
         assert!(matches!(err, Err(ErrorKind::Loop { .. })));
         assert!(w.next().is_none());
+    }
+
+    #[test]
+    fn the_same_cursor_back_is_the_end_only_when_declared() {
+        let a = || Position::Cursor(Cursor::text("a").unwrap());
+        let mut w = walk(Spec { stop_on_same_cursor: true, ..cursor_spec() }, None);
+        w.record(&Position::Start, &signals(Some("a")), 1, fp()).unwrap();
+        w.record(&a(), &signals(Some("a")), 0, fp()).unwrap();
+        assert_eq!((w.next(), w.stopped()), (None, Some(StopReason::SameCursor)));
+
+        // Undeclared, it is a loop.
+        let mut w = walk(cursor_spec(), None);
+        w.record(&Position::Start, &signals(Some("a")), 1, fp()).unwrap();
+        assert!(matches!(w.record(&a(), &signals(Some("a")), 0, fp()), Err(ErrorKind::Loop { .. })));
+
+        // Declared, A→B→A is still a loop.
+        let mut w = walk(Spec { stop_on_same_cursor: true, ..cursor_spec() }, None);
+        w.record(&Position::Start, &signals(Some("a")), 1, fp()).unwrap();
+        w.record(&a(), &signals(Some("b")), 1, fp()).unwrap();
+        let err = w.record(&Position::Cursor(Cursor::text("b").unwrap()), &signals(Some("a")), 1, fp());
+        assert!(matches!(err, Err(ErrorKind::Loop { .. })), "{err:?}");
+
+        // The first request carries the declared first cursor (Solr's `*`).
+        let spec = Spec { stop_on_same_cursor: true, first_cursor: Some("*"), ..cursor_spec() };
+        let mut w = walk(spec, None);
+        w.record(&Position::Start, &signals(Some("*")), 0, fp()).unwrap();
+        assert_eq!(w.stopped(), Some(StopReason::SameCursor));
     }
 
     #[test]

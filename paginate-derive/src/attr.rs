@@ -161,6 +161,7 @@ pub struct Container {
     pub total_pages: Attr<FieldPath>,
     pub stop_on_short_page: Attr<bool>,
     pub stop_on_empty_page: Attr<bool>,
+    pub stop_on_same_cursor: Attr<bool>,
     pub dedup_by: Attr<FieldPath>,
     pub api_error: Attr<FieldPath>,
     pub rate_limit_error: Attr<LitStr>,
@@ -219,6 +220,7 @@ impl Container {
             total_pages: Attr::none(TOTAL_PAGES),
             stop_on_short_page: Attr::none(STOP_ON_SHORT_PAGE),
             stop_on_empty_page: Attr::none(STOP_ON_EMPTY_PAGE),
+            stop_on_same_cursor: Attr::none(STOP_ON_SAME_CURSOR),
             dedup_by: Attr::none(DEDUP_BY),
             api_error: Attr::none(API_ERROR),
             rate_limit_error: Attr::none(RATE_LIMIT_ERROR),
@@ -363,6 +365,9 @@ impl Container {
         } else if *path == STOP_ON_EMPTY_PAGE {
             // #[paginate(stop_on_empty_page)] or #[paginate(stop_on_empty_page = false)]
             flag_key(cx, meta, at, &mut self.stop_on_empty_page)?;
+        } else if *path == STOP_ON_SAME_CURSOR {
+            // #[paginate(stop_on_same_cursor)] or #[paginate(stop_on_same_cursor = false)]
+            flag_key(cx, meta, at, &mut self.stop_on_same_cursor)?;
         } else if *path == SLICE_BY {
             // #[paginate(slice_by = "date_created")]: a path in the item type
             field_path_key(cx, meta, at, &mut self.slice_by)?;
@@ -514,6 +519,7 @@ impl Container {
             self.total_pages.declared(),
             self.stop_on_short_page.declared(),
             self.stop_on_empty_page.declared(),
+            self.stop_on_same_cursor.declared(),
             self.dedup_by.declared(),
             self.api_error.declared(),
             self.rate_limit_error.declared(),

@@ -232,6 +232,9 @@ fn spec(input: &Input, private: &TokenStream) -> TokenStream {
     if let Some(flag) = stop_on_empty_page {
         fields.push(quote!(stop_on_empty_page: #flag));
     }
+    if let Some(&flag) = a.stop_on_same_cursor.value() {
+        fields.push(quote!(stop_on_same_cursor: #flag));
+    }
     if a.next_url.value().is_some() {
         fields.push(quote!(next_url_field: true));
     }

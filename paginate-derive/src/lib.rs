@@ -172,8 +172,9 @@ use syn::{DeriveInput, parse_macro_input};
 /// | `total_pages = "a.b"` | integer | that many pages were seen |
 /// | `stop_on_short_page` | — | a page has fewer items than the page size |
 /// | `stop_on_empty_page` | — | a page has no items (always on for `offset` and `page`) |
+/// | `stop_on_same_cursor` | — | cursor style: the next cursor is the one the page's own request sent (CloudWatch Logs `nextToken`, Solr `cursorMark`); ends with `StopReason::SameCursor`, while a cursor seen on an earlier page (A→B→A) is still a loop error |
 ///
-/// The two flags are written bare or as `= true` / `= false` (as is
+/// The flags are written bare or as `= true` / `= false` (as is
 /// `cursor_encoded`). A cursor walk also ends when there is no next cursor
 /// (`None`, `null` or `""`; for `cursor_item_field`, an empty page), and a
 /// link walk when there is no next URL.

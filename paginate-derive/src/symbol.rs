@@ -111,6 +111,7 @@ pub const TOTAL: Key = Key::container("total", "total = \"total_count\"");
 pub const TOTAL_PAGES: Key = Key::container("total_pages", "total_pages = \"pages.total_pages\"");
 pub const STOP_ON_SHORT_PAGE: Key = Key::container("stop_on_short_page", "stop_on_short_page");
 pub const STOP_ON_EMPTY_PAGE: Key = Key::container("stop_on_empty_page", "stop_on_empty_page");
+pub const STOP_ON_SAME_CURSOR: Key = Key::styles("stop_on_same_cursor", CURSOR, "stop_on_same_cursor");
 
 pub const DEDUP_BY: Key = Key::container("dedup_by", "dedup_by = \"id\"");
 
@@ -177,6 +178,7 @@ pub const CONTAINER_KEYS: &[Key] = &[
     TOTAL_PAGES,
     STOP_ON_SHORT_PAGE,
     STOP_ON_EMPTY_PAGE,
+    STOP_ON_SAME_CURSOR,
     DEDUP_BY,
     API_ERROR,
     RATE_LIMIT_ERROR,

@@ -225,7 +225,7 @@ fn independent_mistakes_are_reported_together() {
              `cursor_request_header`, `cursor_encoded`, `first_cursor`, `offset_param`, `offset_body`, \
              `max_offset`, `page_param`, `page_body`, `first_page`, `next_url`, `page_size_param`, \
              `page_size_body`, `page_size_header`, `page_size`, `max_page_size`, `has_more`, `is_last`, \
-             `total`, `total_pages`, `stop_on_short_page`, `stop_on_empty_page`, `dedup_by`, `api_error`, `rate_limit_error`, \
+             `total`, `total_pages`, `stop_on_short_page`, `stop_on_empty_page`, `stop_on_same_cursor`, `dedup_by`, `api_error`, `rate_limit_error`, \
              `rate_limit_status`, `rate_limit_match`, `rate_limit_field`, `rate_limit_reset_header`, \
              `rate_limit_remaining_header`, `rate_limit_wait_field`, `cursor_form`, `page_size_form`, `page_size_format`, `min_page_size`, `keep_params`, \
              `next_state`, `next_request`, `slice_by`, `slice_param`, `slice_body`, `items`, `item_type`",
@@ -1050,4 +1050,21 @@ fn rename_rules() {
         assert_eq!(Kebab.apply_to_field(original), kebab);
         assert_eq!(ScreamingKebab.apply_to_field(original), screaming_kebab);
     }
+}
+
+#[test]
+fn stop_on_same_cursor() {
+    let input = parse_quote! {
+        #[paginate(style = "cursor", cursor_field = "next_token", cursor_body = "nextToken", stop_on_same_cursor)]
+        struct P { #[paginate(items)] d: Vec<u8>, next_token: Option<String> }
+    };
+    assert!(expand_ok(&input).contains("stop_on_same_cursor : true"));
+    let input = parse_quote! {
+        #[paginate(style = "offset", offset_param = "o", stop_on_same_cursor)]
+        struct P { #[paginate(items)] d: Vec<u8> }
+    };
+    assert_eq!(
+        errors(&input),
+        ["`stop_on_same_cursor` applies to `style = \"cursor\"`; this struct declares `style = \"offset\"`"]
+    );
 }
