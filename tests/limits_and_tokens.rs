@@ -95,3 +95,220 @@ async fn a_token_from_an_earlier_page_is_still_a_loop() {
     assert_eq!(cursor.as_text(), "f/1");
     assert_eq!(server.requests().len(), 4, "f/1 is not requested a second time");
 }
+
+// ---- 4. Page-number and page-count limits ----
+
+/// Freshdesk-like: page numbers from 1, refused past `max_page` (here 5,
+/// scaled down from Freshdesk's 300); a short page is the last.
+#[derive(Debug, Deserialize, Paginated)]
+#[serde(transparent)]
+#[paginate(style = "page", page_param = "page", page_size_param = "per_page", page_size = 2, max_page = 5)]
+#[paginate(stop_on_short_page)]
+struct Tickets {
+    #[paginate(items)]
+    tickets: Vec<u64>,
+}
+
+/// The same with the page count reported, so that the walk fans out.
+#[derive(Debug, Deserialize, Paginated)]
+#[paginate(style = "page", page_param = "page", page_size_param = "per_page", page_size = 2, max_page = 5)]
+#[paginate(total_pages = "total_pages")]
+struct CountedTickets {
+    #[paginate(items)]
+    tickets: Vec<u64>,
+    total_pages: u64,
+}
+
+/// `items` numbers, `per_page` a page; a page past `refuse_past` is a 400,
+/// as Freshdesk answers page 301.
+async fn numbered_pages(items: u64, refuse_past: u64, counted: bool) -> MockServer {
+    MockServer::start(move |r: &RecordedRequest| {
+        let page: u64 = r.query("page").map_or(1, |p| p.parse().unwrap());
+        let per_page: u64 = r.query("per_page").map_or(30, |p| p.parse().unwrap());
+        if page > refuse_past {
+            let errors = json!([{"field": "page", "message": "Has 301 which is greater than max", "code": "invalid_value"}]);
+            return MockResponse::status(400, json!({"description": "Validation failed", "errors": errors}));
+        }
+        let tickets: Vec<u64> = ((page - 1) * per_page..(page * per_page).min(items)).collect();
+        if counted {
+            MockResponse::json(json!({"tickets": tickets, "total_pages": items.div_ceil(per_page)}))
+        } else {
+            MockResponse::json(json!(tickets))
+        }
+    })
+    .await
+}
+
+fn pages_sent(server: &MockServer) -> Vec<u64> {
+    let mut pages: Vec<u64> =
+        server.requests().iter().map(|r| r.query("page").unwrap().parse().unwrap()).collect();
+    pages.sort_unstable();
+    pages
+}
+
+/// Every item until the first error, and the error.
+async fn until_error<P: Paginated + Send + 'static>(
+    paginator: paginated::Paginator<P>,
+) -> (Vec<P::Item>, paginated::Error) {
+    let mut items = paginator.items();
+    let mut got = Vec::new();
+    loop {
+        match items.try_next().await {
+            Ok(Some(item)) => got.push(item),
+            Ok(None) => panic!("the walk ended without an error"),
+            Err(err) => return (got, err),
+        }
+    }
+}
+
+#[tokio::test]
+async fn max_page_ends_the_walk_before_the_refused_page() {
+    let server = numbered_pages(40, 5, false).await;
+    let (tickets, err) =
+        until_error(reqwest::Client::new().get(server.url("/api/v2/tickets")).paginate::<Tickets>()).await;
+    assert_eq!(tickets, (0..10).collect::<Vec<_>>());
+    assert!(matches!(err.kind(), ErrorKind::MaxPage { max_page: 5, next_page: 6 }), "{err:?}");
+    assert!(!err.to_string().contains("resume"), "{err}");
+    assert_eq!(pages_sent(&server), [1, 2, 3, 4, 5]);
+
+    // A list that ends on page 5 ends normally: the limit only speaks when there may be more.
+    let server = numbered_pages(9, 5, false).await;
+    let mut items = reqwest::Client::new().get(server.url("/api/v2/tickets")).paginate::<Tickets>().items();
+    let mut tickets = Vec::new();
+    while let Some(ticket) = items.try_next().await.unwrap() {
+        tickets.push(ticket);
+    }
+    assert_eq!((tickets.len(), items.stop_reason()), (9, Some(StopReason::ShortPage)));
+    assert_eq!(pages_sent(&server), [1, 2, 3, 4, 5]);
+
+    // A request that starts past the limit is not sent at all.
+    let server = numbered_pages(40, 5, false).await;
+    let err = reqwest::Client::new()
+        .get(server.url("/api/v2/tickets?page=6"))
+        .paginate::<Tickets>()
+        .collect()
+        .await
+        .unwrap_err();
+    assert!(matches!(err.kind(), ErrorKind::MaxPage { max_page: 5, next_page: 6 }), "{err:?}");
+    assert!(server.requests().is_empty());
+}
+
+#[tokio::test]
+async fn fan_out_and_speculation_never_send_a_page_past_max_page() {
+    // The server reports 20 pages; the plan stops at page 5.
+    let server = numbered_pages(40, 5, true).await;
+    let walk = reqwest::Client::new().get(server.url("/t")).paginate::<CountedTickets>().concurrency(4);
+    let (tickets, err) = until_error(walk).await;
+    assert_eq!(tickets, (0..10).collect::<Vec<_>>());
+    assert!(matches!(err.kind(), ErrorKind::MaxPage { max_page: 5, next_page: 6 }), "{err:?}");
+    assert_eq!(pages_sent(&server), [1, 2, 3, 4, 5]);
+
+    // No end known: speculation runs ahead, but not past the limit.
+    let server = numbered_pages(40, 5, false).await;
+    let walk =
+        reqwest::Client::new().get(server.url("/t")).paginate::<Tickets>().concurrency(4).speculative(true);
+    let (tickets, err) = until_error(walk).await;
+    assert_eq!(tickets, (0..10).collect::<Vec<_>>());
+    assert!(matches!(err.kind(), ErrorKind::MaxPage { .. }), "{err:?}");
+    assert_eq!(pages_sent(&server), [1, 2, 3, 4, 5]);
+}
+
+/// Page numbers with `max_offset`: the largest 0-based start offset of a page.
+#[derive(Debug, Deserialize, Paginated)]
+#[serde(transparent)]
+#[paginate(style = "page", page_param = "page", page_size_param = "per_page", page_size = 2, max_offset = 8)]
+struct OffsetLimitedPages {
+    #[paginate(items)]
+    tickets: Vec<u64>,
+}
+
+/// Offsets with `max_offset`: the largest offset sent.
+#[derive(Debug, Deserialize, Paginated)]
+#[paginate(
+    style = "offset",
+    offset_param = "offset",
+    page_size_param = "limit",
+    page_size = 2,
+    max_offset = 8
+)]
+struct OffsetLimited {
+    #[paginate(items)]
+    data: Vec<u64>,
+}
+
+#[tokio::test]
+async fn max_offset_is_the_largest_start_offset_for_both_styles() {
+    // Page 5 starts at offset 8: sent. Page 6 would start at 10: refused.
+    let server = numbered_pages(40, 100, false).await;
+    let (items, err) =
+        until_error(reqwest::Client::new().get(server.url("/t")).paginate::<OffsetLimitedPages>()).await;
+    assert_eq!(items.len(), 10);
+    assert!(matches!(err.kind(), ErrorKind::MaxOffset { max_offset: 8, next_offset: 10 }), "{err:?}");
+    assert_eq!(pages_sent(&server), [1, 2, 3, 4, 5]);
+    // The checkpoint names the refused page, in the page walk's own terms.
+    assert_eq!(err.checkpoint().unwrap().position, paginated::Position::Page(6));
+
+    let server = MockServer::start(|r: &RecordedRequest| {
+        let offset: u64 = r.query("offset").unwrap().parse().unwrap();
+        MockResponse::json(json!({"data": [offset, offset + 1]}))
+    })
+    .await;
+    let (items, err) =
+        until_error(reqwest::Client::new().get(server.url("/t")).paginate::<OffsetLimited>()).await;
+    assert_eq!(items, (0..10).collect::<Vec<_>>());
+    assert!(matches!(err.kind(), ErrorKind::MaxOffset { max_offset: 8, next_offset: 10 }), "{err:?}");
+    let offsets: Vec<String> = server.requests().iter().map(|r| r.query("offset").unwrap()).collect();
+    assert_eq!(offsets, ["0", "2", "4", "6", "8"]);
+}
+
+/// GitHub-like link walk with a declared page-count limit.
+#[derive(Debug, Deserialize, Paginated)]
+#[serde(transparent)]
+#[paginate(style = "link", max_pages = 4)]
+struct Repos {
+    #[paginate(items)]
+    repos: Vec<u64>,
+}
+
+/// Ten pages linked by `Link: <...?page=N+1>; rel="next"`.
+async fn linked_pages() -> MockServer {
+    MockServer::start(|r: &RecordedRequest| {
+        let page: u64 = r.query("page").map_or(1, |p| p.parse().unwrap());
+        let host = r.header("host").unwrap().to_owned();
+        let response = MockResponse::json(json!([page * 10, page * 10 + 1]));
+        if page < 10 {
+            response.with_header("link", format!("<http://{host}/repos?page={}>; rel=\"next\"", page + 1))
+        } else {
+            response
+        }
+    })
+    .await
+}
+
+#[tokio::test]
+async fn max_pages_limits_link_walks_declared_or_at_run_time() {
+    let server = linked_pages().await;
+    let mut items = reqwest::Client::new().get(server.url("/repos")).paginate::<Repos>().items();
+    let mut repos = Vec::new();
+    while let Some(repo) = items.try_next().await.unwrap() {
+        repos.push(repo);
+    }
+    assert_eq!(repos, [10, 11, 20, 21, 30, 31, 40, 41]);
+    assert_eq!(items.stop_reason(), Some(StopReason::MaxPages));
+    assert_eq!(server.requests().len(), 4, "no request past the 4th page, lookahead included");
+
+    // `.max_pages(n)` overrides the declaration, both ways.
+    for (limit, expected) in [(2, 2), (6, 6)] {
+        let server = linked_pages().await;
+        let repos = reqwest::Client::new()
+            .get(server.url("/repos"))
+            .paginate::<Repos>()
+            .max_pages(limit)
+            .lookahead(3)
+            .collect()
+            .await
+            .unwrap();
+        assert_eq!(repos.len(), 2 * expected);
+        assert_eq!(server.requests().len(), expected);
+    }
+}

@@ -21,7 +21,7 @@ use crate::fetch::{Fetched, Fetcher, PageFuture, fetch};
 use crate::link;
 use crate::progress::Observer;
 use crate::request::RequestTemplate;
-use crate::spec::{Paginated, Signals, Style};
+use crate::spec::{Paginated, Signals, Spec, Style};
 use crate::walk::{Delivery, StopReason, Walk};
 use reqwest::header::{HeaderMap, HeaderValue, LINK};
 
@@ -215,7 +215,8 @@ impl<P: Paginated + Send + 'static> Walker<P> {
                 // The page itself is new: deliver it, then say why the walk cannot go on.
                 let checkpoint = Checkpoint {
                     version: Checkpoint::FORMAT,
-                    position: refused_position(&kind, P::SPEC.style).unwrap_or_else(|| sent.position.clone()),
+                    position: refused_position(&kind, &P::SPEC, &sent.position)
+                        .unwrap_or_else(|| sent.position.clone()),
                     skip_items: 0,
                     pages_before: self.walk.pages(),
                     items_delivered: 0,
@@ -327,15 +328,22 @@ fn is_too_deep(kind: &ErrorKind, position: &Position) -> bool {
 
 /// Where a walk-level error leaves the walk: the position it refused to go to.
 /// A repeated link or state comes as a cursor; it goes back to the position
-/// of its style, so the checkpoint fits the walk.
-fn refused_position(kind: &ErrorKind, style: Style) -> Option<Position> {
+/// of its style, so the checkpoint fits the walk; so does the page number a
+/// page walk refused for its start offset.
+fn refused_position(kind: &ErrorKind, spec: &Spec, sent: &Position) -> Option<Position> {
     match kind {
-        ErrorKind::Loop { cursor } => Some(match style {
+        ErrorKind::Loop { cursor } => Some(match spec.style {
             Style::Link => Position::Url(cursor.as_text().into_owned()),
             Style::Custom => Position::State(cursor.to_json()),
             Style::Cursor | Style::Offset | Style::Page => Position::Cursor(cursor.clone()),
         }),
-        ErrorKind::MaxOffset { next_offset, .. } => Some(Position::Offset(*next_offset)),
+        ErrorKind::MaxOffset { next_offset, .. } => Some(match (spec.style, sent) {
+            (Style::Page, Position::Page(page)) => {
+                Position::Page((*page).max(spec.first_page).saturating_add(1))
+            }
+            _ => Position::Offset(*next_offset),
+        }),
+        ErrorKind::MaxPage { next_page, .. } => Some(Position::Page(*next_page)),
         _ => None,
     }
 }

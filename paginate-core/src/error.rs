@@ -164,6 +164,16 @@ pub enum ErrorKind {
         /// The offset the next page would start at.
         next_offset: u64,
     },
+    /// The next request would need a page number above the API's `max_page`
+    /// (Freshdesk refuses pages past 300). Its own variant, not a
+    /// [`MaxOffset`](ErrorKind::MaxOffset): a page number is no offset, and the
+    /// page size that would convert one into the other may be unknown.
+    MaxPage {
+        /// The declared largest page number, in the API's numbering.
+        max_page: u64,
+        /// The page number the next request would carry.
+        next_page: u64,
+    },
     /// The checkpoint given to [`Paginator::resume_from`](crate::Paginator::resume_from)
     /// does not fit this walk (a position of another style, a next URL on
     /// another origin, a number out of range, a format from a newer release);
@@ -337,6 +347,11 @@ impl fmt::Display for Unredacted<'_> {
                 "the next page starts at offset {next_offset}, above the API's maximum offset \
                  {max_offset}; narrow the request (for example by a date range) and walk again"
             ),
+            ErrorKind::MaxPage { max_page, next_page } => write!(
+                f,
+                "the next page would be page {next_page}, past page {max_page}, the last one the API \
+                 serves; narrow the request (for example by a date range) and walk again"
+            ),
             ErrorKind::InvalidCheckpoint { reason } => {
                 write!(f, "the checkpoint cannot resume this walk: {reason}; nothing was sent")
             }
@@ -355,6 +370,7 @@ impl fmt::Display for Unredacted<'_> {
         let no_advice = matches!(
             inner.kind,
             ErrorKind::MaxOffset { .. }
+                | ErrorKind::MaxPage { .. }
                 | ErrorKind::InvalidCheckpoint { .. }
                 | ErrorKind::Overflow { .. }
                 | ErrorKind::Decode { malformed: false, .. }
@@ -427,6 +443,9 @@ impl fmt::Debug for ErrorKind {
                 .field("max_offset", max_offset)
                 .field("next_offset", next_offset)
                 .finish(),
+            ErrorKind::MaxPage { max_page, next_page } => {
+                f.debug_struct("MaxPage").field("max_page", max_page).field("next_page", next_page).finish()
+            }
             ErrorKind::InvalidCheckpoint { reason } => {
                 f.debug_struct("InvalidCheckpoint").field("reason", &Redacted(reason)).finish()
             }

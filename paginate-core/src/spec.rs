@@ -93,7 +93,11 @@ pub struct Spec {
     pub default_page_size: Option<u64>,
     /// The largest page size the API accepts (`max_page_size = N`).
     pub max_page_size: Option<u64>,
-    /// The largest offset the API accepts (`max_offset = N`); offset style only.
+    /// The largest 0-based start offset the API accepts (`max_offset = N`):
+    /// for the offset style the largest offset sent; for the page style the
+    /// largest start of a page, `(page - first_page) × page size`, checked
+    /// when the page size is known. The walk never sends more and ends with
+    /// [`ErrorKind::MaxOffset`](crate::ErrorKind::MaxOffset).
     pub max_offset: Option<u64>,
     /// End the walk on a page with fewer items than the page size (`stop_on_short_page`).
     pub stop_on_short_page: bool,
@@ -161,6 +165,15 @@ pub struct Spec {
     /// (`stop_on_same_cursor`; CloudWatch Logs' `nextToken`, Solr's
     /// `cursorMark`). Any other repeat (A→B→A) is still a loop.
     pub stop_on_same_cursor: bool,
+    /// Page style: the largest page number the API accepts, inclusive, in its
+    /// own numbering (`max_page = 300`: Freshdesk refuses page 301; with
+    /// `first_page = 1` the 300th page is page 300). The walk never sends a
+    /// larger one and ends with [`ErrorKind::MaxPage`](crate::ErrorKind::MaxPage).
+    pub max_page: Option<u64>,
+    /// The most pages a walk requests (`max_pages = N`, every style): a normal
+    /// end, [`StopReason::MaxPages`](crate::StopReason::MaxPages).
+    /// [`Paginator::max_pages`](crate::Paginator::max_pages) overrides it.
+    pub max_pages: Option<u64>,
 }
 
 impl Spec {
@@ -198,6 +211,8 @@ impl Spec {
         slice_target: None,
         dedup: false,
         stop_on_same_cursor: false,
+        max_page: None,
+        max_pages: None,
     };
 
     /// Where the position of the walk (cursor, offset or page number) goes.

@@ -246,7 +246,9 @@ impl<P: Paginated> Paginator<P> {
         self
     }
 
-    /// Stop after this many pages.
+    /// Stop after this many pages, on every style (link walks included): a
+    /// normal end, [`StopReason::MaxPages`], with no request past that page.
+    /// Overrides the declared `max_pages`.
     pub fn max_pages(mut self, limit: u64) -> Self {
         self.options.max_pages = Some(limit);
         self
@@ -310,7 +312,10 @@ impl<P: Paginated> Paginator<P> {
         self
     }
 
-    /// Overrides the declared `max_offset`.
+    /// Overrides the declared `max_offset`: the largest 0-based start offset
+    /// the API accepts (for a page walk, that of a page: `(page - first_page)
+    /// × page size`). The walk ends with
+    /// [`ErrorKind::MaxOffset`](crate::ErrorKind::MaxOffset) before sending more.
     pub fn max_offset(mut self, max: u64) -> Self {
         self.options.max_offset = Some(max);
         self
@@ -362,7 +367,10 @@ impl<P: Paginated + Send + 'static> Paginator<P> {
                         checkpoint
                     }
                 };
-                let walk = Walk::new(P::SPEC, &self.options, template.page_size(), start);
+                let mut walk = Walk::new(P::SPEC, &self.options, template.page_size(), start);
+                if let Err(kind) = walk.check_start() {
+                    return Engine::failed(Error::new(kind, None, None));
+                }
                 let observer =
                     Observer::new(self.on_page, std::any::type_name::<P>(), P::SPEC.style.as_str());
                 Engine::new(

@@ -151,7 +151,7 @@ impl Walk {
             spec,
             page_size,
             max_offset: options.max_offset.or(spec.max_offset),
-            max_pages: options.max_pages,
+            max_pages: options.max_pages.or(spec.max_pages),
             max_items: options.max_items,
             pages: start.pages_before,
             items_received: start.items_received,
@@ -232,11 +232,28 @@ impl Walk {
         self.last_received == Some(size)
     }
 
-    /// Page style: the last page whose first item is within `max_offset`, if
-    /// the API has one and the page size is known.
+    /// Page style: the last page number the walk may request: the declared
+    /// `max_page`, or the last page whose first item is within `max_offset`
+    /// (when the page size is known), whichever comes first.
     pub fn max_page(&self) -> Option<u64> {
-        let (max, size) = (self.max_offset?, self.page_size?);
-        Some(self.spec.first_page.saturating_add(max / size.max(1)))
+        let by_offset = self
+            .max_offset
+            .zip(self.page_size)
+            .map(|(max, size)| self.spec.first_page.saturating_add(max / size.max(1)));
+        match (self.spec.max_page, by_offset) {
+            (Some(a), Some(b)) => Some(a.min(b)),
+            (a, b) => a.or(b),
+        }
+    }
+
+    /// Refuses a first position past a limit (a request or a checkpoint that
+    /// starts too deep), before anything is sent.
+    pub fn check_start(&mut self) -> Result<(), ErrorKind> {
+        match self.next.as_ref().map(|next| next.position.clone()) {
+            Some(Position::Offset(offset)) => self.check_offset(offset),
+            Some(Position::Page(page)) => self.check_page(page),
+            _ => Ok(()),
+        }
     }
 
     /// The largest offset the API accepts, if it has one.
@@ -300,9 +317,7 @@ impl Walk {
             }
             Style::Page => {
                 let next_page = self.add(page_of(sent, self.spec.first_page), 1, "page number")?;
-                if let Some(size) = self.page_size {
-                    self.check_offset((next_page - self.spec.first_page).saturating_mul(size))?;
-                }
+                self.check_page(next_page)?;
                 Position::Page(next_page)
             }
             Style::Custom => {
@@ -430,6 +445,21 @@ impl Walk {
                 Err(ErrorKind::MaxOffset { max_offset, next_offset })
             }
             _ => Ok(()),
+        }
+    }
+
+    /// A page past the declared `max_page`, or whose first item is past
+    /// `max_offset`, is never requested.
+    fn check_page(&mut self, page: u64) -> Result<(), ErrorKind> {
+        if let Some(max_page) = self.spec.max_page
+            && page > max_page
+        {
+            self.next = None;
+            return Err(ErrorKind::MaxPage { max_page, next_page: page });
+        }
+        match self.page_size {
+            Some(size) => self.check_offset(page.saturating_sub(self.spec.first_page).saturating_mul(size)),
+            None => Ok(()),
         }
     }
 
@@ -662,6 +692,61 @@ mod tests {
         assert_eq!(w.next().unwrap().position, Position::Offset(100));
         let err = w.record(&Position::Offset(100), &Signals::default(), 50, fp()).unwrap_err();
         assert!(matches!(err, ErrorKind::MaxOffset { max_offset: 100, next_offset: 150 }));
+    }
+
+    #[test]
+    fn max_page_is_inclusive_and_in_the_api_numbering() {
+        for first_page in [0, 1] {
+            let spec = Spec {
+                style: Style::Page,
+                page: Some(Target::Query("page")),
+                first_page,
+                max_page: Some(3),
+                ..Spec::DEFAULT
+            };
+            let mut w = walk(spec, Some(10));
+            for page in first_page..3 {
+                w.record(&Position::Page(page), &Signals::default(), 10, fp()).unwrap();
+            }
+            assert_eq!(w.next().unwrap().position, Position::Page(3));
+            assert_eq!(w.max_page(), Some(3));
+            let err = w.record(&Position::Page(3), &Signals::default(), 10, fp()).unwrap_err();
+            assert!(matches!(err, ErrorKind::MaxPage { max_page: 3, next_page: 4 }), "{err:?}");
+            assert!(w.next().is_none());
+        }
+        // `max_offset` is the largest start offset: with 10 a page, page 11 starts at 100.
+        let spec = Spec {
+            style: Style::Page,
+            page: Some(Target::Query("page")),
+            max_offset: Some(100),
+            ..Spec::DEFAULT
+        };
+        assert_eq!(walk(spec, Some(10)).max_page(), Some(11));
+        assert_eq!(walk(Spec { max_page: Some(5), ..spec }, Some(10)).max_page(), Some(5));
+        let mut w = walk(spec, Some(10));
+        let err = w.record(&Position::Page(11), &Signals::default(), 10, fp()).unwrap_err();
+        assert!(matches!(err, ErrorKind::MaxOffset { max_offset: 100, next_offset: 110 }), "{err:?}");
+        // A walk that would start past the limit does not start.
+        let start = Checkpoint::new(Position::Page(12));
+        let spec = Spec { max_page: Some(11), ..spec };
+        let err = Walk::new(spec, &Options::default(), Some(10), start).check_start().unwrap_err();
+        assert!(matches!(err, ErrorKind::MaxPage { max_page: 11, next_page: 12 }), "{err:?}");
+    }
+
+    #[test]
+    fn declared_max_pages_ends_every_style_and_the_option_overrides_it() {
+        let spec = Spec { style: Style::Link, max_pages: Some(2), ..Spec::DEFAULT };
+        let link =
+            |n: u32| Signals { next_url: Some(format!("https://h.example/p{n}")), ..Signals::default() };
+        let mut w = walk(spec, None);
+        w.record(&Position::Start, &link(2), 1, fp()).unwrap();
+        w.record(&Position::Url("https://h.example/p2".into()), &link(3), 1, fp()).unwrap();
+        assert_eq!(w.stopped(), Some(StopReason::MaxPages));
+        let options = Options { max_pages: Some(3), ..Options::default() };
+        let mut w = Walk::new(spec, &options, None, Checkpoint::new(Position::Start));
+        w.record(&Position::Start, &link(2), 1, fp()).unwrap();
+        w.record(&Position::Url("https://h.example/p2".into()), &link(3), 1, fp()).unwrap();
+        assert!(w.next().is_some());
     }
 
     #[test]

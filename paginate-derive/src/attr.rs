@@ -149,6 +149,7 @@ pub struct Container {
     pub page_param: Attr<LitStr>,
     pub page_body: Attr<BodyPath>,
     pub first_page: Attr<IntValue>,
+    pub max_page: Attr<IntValue>,
     pub next_url: Attr<FieldPath>,
     pub page_size_param: Attr<LitStr>,
     pub page_size_body: Attr<BodyPath>,
@@ -162,6 +163,7 @@ pub struct Container {
     pub stop_on_short_page: Attr<bool>,
     pub stop_on_empty_page: Attr<bool>,
     pub stop_on_same_cursor: Attr<bool>,
+    pub max_pages: Attr<IntValue>,
     pub dedup_by: Attr<FieldPath>,
     pub api_error: Attr<FieldPath>,
     pub rate_limit_error: Attr<LitStr>,
@@ -208,6 +210,7 @@ impl Container {
             page_param: Attr::none(PAGE_PARAM),
             page_body: Attr::none(PAGE_BODY),
             first_page: Attr::none(FIRST_PAGE),
+            max_page: Attr::none(MAX_PAGE),
             next_url: Attr::none(NEXT_URL),
             page_size_param: Attr::none(PAGE_SIZE_PARAM),
             page_size_body: Attr::none(PAGE_SIZE_BODY),
@@ -221,6 +224,7 @@ impl Container {
             stop_on_short_page: Attr::none(STOP_ON_SHORT_PAGE),
             stop_on_empty_page: Attr::none(STOP_ON_EMPTY_PAGE),
             stop_on_same_cursor: Attr::none(STOP_ON_SAME_CURSOR),
+            max_pages: Attr::none(MAX_PAGES),
             dedup_by: Attr::none(DEDUP_BY),
             api_error: Attr::none(API_ERROR),
             rate_limit_error: Attr::none(RATE_LIMIT_ERROR),
@@ -325,6 +329,9 @@ impl Container {
             int_key(cx, meta, at, &mut self.first_page, |n| {
                 (n > 1).then(|| format!("`first_page` must be 0 or 1, not {n}"))
             })?;
+        } else if *path == MAX_PAGE {
+            // #[paginate(max_page = 300)]: the largest page number, in the API's numbering
+            int_key(cx, meta, at, &mut self.max_page, |_| None)?;
         } else if *path == NEXT_URL {
             // #[paginate(next_url = "links.next")]
             field_path_key(cx, meta, at, &mut self.next_url)?;
@@ -368,6 +375,11 @@ impl Container {
         } else if *path == STOP_ON_SAME_CURSOR {
             // #[paginate(stop_on_same_cursor)] or #[paginate(stop_on_same_cursor = false)]
             flag_key(cx, meta, at, &mut self.stop_on_same_cursor)?;
+        } else if *path == MAX_PAGES {
+            // #[paginate(max_pages = 100)]
+            int_key(cx, meta, at, &mut self.max_pages, |n| {
+                (n == 0).then(|| "`max_pages` must be at least 1".to_owned())
+            })?;
         } else if *path == SLICE_BY {
             // #[paginate(slice_by = "date_created")]: a path in the item type
             field_path_key(cx, meta, at, &mut self.slice_by)?;
@@ -507,6 +519,7 @@ impl Container {
             self.page_param.declared(),
             self.page_body.declared(),
             self.first_page.declared(),
+            self.max_page.declared(),
             self.next_url.declared(),
             self.page_size_param.declared(),
             self.page_size_body.declared(),
@@ -520,6 +533,7 @@ impl Container {
             self.stop_on_short_page.declared(),
             self.stop_on_empty_page.declared(),
             self.stop_on_same_cursor.declared(),
+            self.max_pages.declared(),
             self.dedup_by.declared(),
             self.api_error.declared(),
             self.rate_limit_error.declared(),

@@ -216,6 +216,8 @@ fn spec(input: &Input, private: &TokenStream) -> TokenStream {
         (quote!(max_page_size), &a.max_page_size),
         (quote!(min_page_size), &a.min_page_size),
         (quote!(max_offset), &a.max_offset),
+        (quote!(max_page), &a.max_page),
+        (quote!(max_pages), &a.max_pages),
     ] {
         if let Some(n) = int(private, value) {
             fields.push(quote!(#name: #n));

@@ -99,7 +99,8 @@ use syn::{DeriveInput, parse_macro_input};
 /// | `page_param = "name"` | page | Send the page number as this query parameter. |
 /// | `page_body = "a.b"` | page | Send the page number at this path of the JSON body. |
 /// | `first_page = 0` | page | The number of the first page: `0` or `1` (default `1`). |
-/// | `max_offset = N` | offset, page | The largest offset the API accepts. |
+/// | `max_offset = N` | offset, page | The largest 0-based start offset the API accepts: the largest `offset` sent, or for pages the start of a page, `(page - first_page) × page size` (checked when the page size is known). The walk ends with `ErrorKind::MaxOffset` before a request past it. |
+/// | `max_page = 300` | page | The largest page number the API accepts, inclusive, counted like the pages sent (with `first_page = 1`, the 300th page is page 300; Freshdesk). The walk ends with `ErrorKind::MaxPage` before a request past it, fan-out included. |
 /// | `next_url = "a.b"` | link | The field path of the next page's URL in the response, instead of the `Link` header. |
 /// | `keep_params = "access_token"` | link | Query parameters of your request added again to a next URL that lacks them (Canvas); comma-separated; same origin only. |
 ///
@@ -242,6 +243,7 @@ use syn::{DeriveInput, parse_macro_input};
 /// | `rate_limit_reset_header = "X-Name"` | A response header saying when the limit resets, read besides the common ones (`rate_limit_reset_header = "X-RateLimit-Requests-Reset"`, Linear). Lower-cased at compile time. |
 /// | `rate_limit_remaining_header = "X-Name"` | A response header saying how many requests remain, read besides the common ones. Lower-cased at compile time. |
 /// | `rate_limit_wait_field = "a.b"` | A path of JSON keys in a rate-limited response's body holding the seconds to wait (Close `error.rate_reset`); same syntax as `rate_limit_field`. |
+/// | `max_pages = N` | The most pages a walk requests, on every style (a link walk has no other depth limit): a normal end, `StopReason::MaxPages`. `Paginator::max_pages(n)` overrides it. Not `max_page`, the page-style limit on page numbers. |
 /// | `dedup_by = "a.b"` | A field path in the item type (a `Hash` value); an item whose value was already delivered in this walk is dropped. |
 /// | `slice_by = "a.b"` | Offset style: a field path in the item type (a string or an integer) to slice deep walks by; past `max_offset` (or when the server refuses the offset as too deep) the walk restarts at offset 0 with a lower bound set to the last delivered value. The request must be sorted ascending by that field; needs `dedup_by`. |
 /// | `slice_param = "name"` / `slice_body = "a.b"` | Offset style: where a slice's lower bound (inclusive) goes; or supply `Paginator::slice_with` at run time. |

@@ -96,6 +96,7 @@ pub const MAX_OFFSET: Key = Key::styles("max_offset", OFFSET_PAGE, "max_offset =
 pub const PAGE_PARAM: Key = Key::styles("page_param", PAGE, "page_param = \"page\"");
 pub const PAGE_BODY: Key = Key::styles("page_body", PAGE, "page_body = \"page\"");
 pub const FIRST_PAGE: Key = Key::styles("first_page", PAGE, "first_page = 0");
+pub const MAX_PAGE: Key = Key::styles("max_page", PAGE, "max_page = 300");
 
 pub const NEXT_URL: Key = Key::styles("next_url", LINK, "next_url = \"links.next\"");
 
@@ -112,6 +113,7 @@ pub const TOTAL_PAGES: Key = Key::container("total_pages", "total_pages = \"page
 pub const STOP_ON_SHORT_PAGE: Key = Key::container("stop_on_short_page", "stop_on_short_page");
 pub const STOP_ON_EMPTY_PAGE: Key = Key::container("stop_on_empty_page", "stop_on_empty_page");
 pub const STOP_ON_SAME_CURSOR: Key = Key::styles("stop_on_same_cursor", CURSOR, "stop_on_same_cursor");
+pub const MAX_PAGES: Key = Key::container("max_pages", "max_pages = 100");
 
 pub const DEDUP_BY: Key = Key::container("dedup_by", "dedup_by = \"id\"");
 
@@ -166,6 +168,7 @@ pub const CONTAINER_KEYS: &[Key] = &[
     PAGE_PARAM,
     PAGE_BODY,
     FIRST_PAGE,
+    MAX_PAGE,
     NEXT_URL,
     PAGE_SIZE_PARAM,
     PAGE_SIZE_BODY,
@@ -179,6 +182,7 @@ pub const CONTAINER_KEYS: &[Key] = &[
     STOP_ON_SHORT_PAGE,
     STOP_ON_EMPTY_PAGE,
     STOP_ON_SAME_CURSOR,
+    MAX_PAGES,
     DEDUP_BY,
     API_ERROR,
     RATE_LIMIT_ERROR,

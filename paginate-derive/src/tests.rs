@@ -223,9 +223,9 @@ fn independent_mistakes_are_reported_together() {
             "unknown `#[paginate]` key `bogus`\nexpected one of: `style`, `crate`, `cursor_field`, \
              `cursor_item_field`, `cursor_header`, `cursor_param`, `cursor_body`, \
              `cursor_request_header`, `cursor_encoded`, `first_cursor`, `offset_param`, `offset_body`, \
-             `max_offset`, `page_param`, `page_body`, `first_page`, `next_url`, `page_size_param`, \
+             `max_offset`, `page_param`, `page_body`, `first_page`, `max_page`, `next_url`, `page_size_param`, \
              `page_size_body`, `page_size_header`, `page_size`, `max_page_size`, `has_more`, `is_last`, \
-             `total`, `total_pages`, `stop_on_short_page`, `stop_on_empty_page`, `stop_on_same_cursor`, `dedup_by`, `api_error`, `rate_limit_error`, \
+             `total`, `total_pages`, `stop_on_short_page`, `stop_on_empty_page`, `stop_on_same_cursor`, `max_pages`, `dedup_by`, `api_error`, `rate_limit_error`, \
              `rate_limit_status`, `rate_limit_match`, `rate_limit_field`, `rate_limit_reset_header`, \
              `rate_limit_remaining_header`, `rate_limit_wait_field`, `cursor_form`, `page_size_form`, `page_size_format`, `min_page_size`, `keep_params`, \
              `next_state`, `next_request`, `slice_by`, `slice_param`, `slice_body`, `items`, `item_type`",
@@ -1067,4 +1067,59 @@ fn stop_on_same_cursor() {
         errors(&input),
         ["`stop_on_same_cursor` applies to `style = \"cursor\"`; this struct declares `style = \"offset\"`"]
     );
+}
+
+#[test]
+fn page_limits() {
+    let input = parse_quote! {
+        #[paginate(style = "page", page_param = "page", page_size_param = "per_page", max_page = 300)]
+        #[paginate(max_pages = 500)]
+        struct P { #[paginate(items)] d: Vec<u8> }
+    };
+    let out = expand_ok(&input);
+    let p = "paginated :: __private";
+    for fragment in
+        [format!("max_page : :: {p} :: Some (300u64)"), format!("max_pages : :: {p} :: Some (500u64)")]
+    {
+        assert!(out.contains(&fragment), "missing `{fragment}` in\n{out}");
+    }
+    let input = parse_quote! {
+        #[paginate(style = "link", max_pages = 50)]
+        struct P { #[paginate(items)] d: Vec<u8> }
+    };
+    assert!(expand_ok(&input).contains("max_pages"));
+    let cases: &[(DeriveInput, &[&str])] = &[
+        (
+            parse_quote! {
+                #[paginate(style = "link", max_page = 300)]
+                struct P { #[paginate(items)] d: Vec<u8> }
+            },
+            &["`max_page` applies to `style = \"page\"`; this struct declares `style = \"link\"`; to stop \
+               after a number of pages on any style, write `max_pages = 100`"],
+        ),
+        (
+            parse_quote! {
+                #[paginate(style = "page", page_param = "page", max_page = 0)]
+                struct P { #[paginate(items)] d: Vec<u8> }
+            },
+            &["max_page = 0 is before the first page, 1: `max_page` is the largest page number the API \
+               accepts, counted like `page_param` (with `first_page = 1`, page 300 is the 300th)"],
+        ),
+        (
+            parse_quote! {
+                #[paginate(style = "cursor", cursor_field = "n", cursor_param = "c", max_pages = 0)]
+                struct P { #[paginate(items)] d: Vec<u8>, n: Option<String> }
+            },
+            &["`max_pages` must be at least 1"],
+        ),
+    ];
+    for (input, expected) in cases {
+        assert_eq!(errors(input), *expected);
+    }
+    // first_page = 0 makes page 0 a valid last page.
+    let input = parse_quote! {
+        #[paginate(style = "page", page_param = "page", first_page = 0, max_page = 0)]
+        struct P { #[paginate(items)] d: Vec<u8> }
+    };
+    expand_ok(&input);
 }
