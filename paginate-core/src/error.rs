@@ -94,6 +94,28 @@ pub enum ErrorKind {
         /// (`rate_limit_error`), which are retried like a 429.
         rate_limited: bool,
     },
+    /// The server no longer accepts the cursor, next URL or state the request
+    /// carried: it expired (Asana's "offset expired", Salesforce's
+    /// `INVALID_QUERY_LOCATOR`, an Elasticsearch scroll's
+    /// `search_context_missing_exception`), as the declaration says with its
+    /// `cursor_expired_*` keys. Never retried: the same request gets the same
+    /// answer. The error's checkpoint still carries that cursor, so resuming
+    /// from it cannot work either: the walk has to start again from its first
+    /// request, which
+    /// [`Paginator::on_cursor_expired`](crate::Paginator::on_cursor_expired)
+    /// does by itself when asked to.
+    CursorExpired {
+        /// The HTTP status (a success when the API reported it in the body,
+        /// with `api_error` and `cursor_expired_error`).
+        status: reqwest::StatusCode,
+        /// The method and URL of the request, without the query.
+        request: String,
+        /// The API's message, or the start of the body.
+        message: String,
+        /// How many times the walk had already started again from its first
+        /// request ([`ExpiredCursorPolicy::Restart`](crate::ExpiredCursorPolicy::Restart)).
+        restarts: u32,
+    },
     /// The request could not be sent or the response could not be read.
     ///
     /// A `reqwest::Error` stays one, with the credentials of its URL
@@ -231,7 +253,7 @@ impl Error {
     /// The HTTP status, for [`ErrorKind::Status`].
     pub fn status(&self) -> Option<reqwest::StatusCode> {
         match &self.inner.kind {
-            ErrorKind::Status { status, .. } => Some(*status),
+            ErrorKind::Status { status, .. } | ErrorKind::CursorExpired { status, .. } => Some(*status),
             ErrorKind::Transport(e) => e.downcast_ref::<reqwest::Error>().and_then(reqwest::Error::status),
             _ => None,
         }
@@ -298,6 +320,21 @@ impl fmt::Display for Unredacted<'_> {
             }
             ErrorKind::Api { message, rate_limited: true } => {
                 write!(f, "the API kept reporting a rate limit ({message}) after every retry")
+            }
+            ErrorKind::CursorExpired { status, request, message, restarts } => {
+                write!(f, "{request} answered {status}: the cursor it was sent has expired")?;
+                if !message.is_empty() {
+                    write!(f, " ({message})")?;
+                }
+                match restarts {
+                    0 => write!(
+                        f,
+                        "; only a walk from the first request again gets past it \
+                         (`.on_cursor_expired(ExpiredCursorPolicy::Restart {{ .. }})` does that)"
+                    ),
+                    1 => write!(f, ", again after the walk started over once; it stopped there"),
+                    n => write!(f, ", again after the walk started over {n} times; it stopped there"),
+                }
             }
             ErrorKind::Transport(e) => write!(f, "request failed: {e}"),
             ErrorKind::Config(m) => write!(f, "invalid pagination setup: {m}"),
@@ -371,6 +408,7 @@ impl fmt::Display for Unredacted<'_> {
             inner.kind,
             ErrorKind::MaxOffset { .. }
                 | ErrorKind::MaxPage { .. }
+                | ErrorKind::CursorExpired { .. }
                 | ErrorKind::InvalidCheckpoint { .. }
                 | ErrorKind::Overflow { .. }
                 | ErrorKind::Decode { malformed: false, .. }
@@ -414,6 +452,13 @@ impl fmt::Debug for ErrorKind {
                 .debug_struct("Api")
                 .field("message", &Redacted(message))
                 .field("rate_limited", rate_limited)
+                .finish(),
+            ErrorKind::CursorExpired { status, request, message, restarts } => f
+                .debug_struct("CursorExpired")
+                .field("status", status)
+                .field("request", &Redacted(request))
+                .field("message", &Redacted(message))
+                .field("restarts", restarts)
                 .finish(),
             ErrorKind::Transport(e) => f.debug_tuple("Transport").field(&Redacted(e)).finish(),
             ErrorKind::Config(m) => f.debug_tuple("Config").field(&Redacted(m)).finish(),

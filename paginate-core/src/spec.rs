@@ -174,6 +174,27 @@ pub struct Spec {
     /// end, [`StopReason::MaxPages`](crate::StopReason::MaxPages).
     /// [`Paginator::max_pages`](crate::Paginator::max_pages) overrides it.
     pub max_pages: Option<u64>,
+    /// Statuses that mean "the cursor expired" (`cursor_expired_status = 400`
+    /// or `"400, 404"`; Asana 400, an Elasticsearch scroll's 404). With
+    /// `cursor_expired_match` or `cursor_expired_field` declared, the status
+    /// counts only when that body condition holds too. An expired cursor is
+    /// [`ErrorKind::CursorExpired`](crate::ErrorKind::CursorExpired), never retried.
+    pub cursor_expired_statuses: &'static [u16],
+    /// Text whose presence in an error body (case-insensitive) means "the
+    /// cursor expired" (`cursor_expired_match = "offset"`, Asana). Without
+    /// `cursor_expired_status`, on any status that is not a success.
+    pub cursor_expired_match: Option<&'static str>,
+    /// A JSON path into an error body (any status that is not a success, and a
+    /// 2xx body that does not decode) whose value, compared with
+    /// `cursor_expired_errors`, means "the cursor expired"
+    /// (`cursor_expired_field = "[].errorCode"`, Salesforce). Same path syntax
+    /// as `rate_limit_field`.
+    pub cursor_expired_field: Option<&'static [&'static str]>,
+    /// Values that mean "the cursor expired" (`cursor_expired_error =
+    /// "INVALID_QUERY_LOCATOR"`), compared with the value at
+    /// `cursor_expired_field` and with the `api_error` of a 200 body (Slack's
+    /// `invalid_cursor`).
+    pub cursor_expired_errors: &'static [&'static str],
 }
 
 impl Spec {
@@ -213,6 +234,10 @@ impl Spec {
         stop_on_same_cursor: false,
         max_page: None,
         max_pages: None,
+        cursor_expired_statuses: &[],
+        cursor_expired_match: None,
+        cursor_expired_field: None,
+        cursor_expired_errors: &[],
     };
 
     /// Where the position of the walk (cursor, offset or page number) goes.

@@ -20,7 +20,7 @@ use crate::request::RequestTemplate;
 use crate::retry::{HookDebug, RetryEvent, RetryHook, RetryPolicy};
 use crate::spec::Paginated;
 use crate::transport::Transport;
-use crate::walk::{LoopPolicy, Options, StopReason, Walk};
+use crate::walk::{ExpiredCursorPolicy, LoopPolicy, Options, StopReason, Walk};
 
 /// Starts a walk from a reqwest request: `request.paginate::<Contacts>()`.
 pub trait PaginateExt {
@@ -232,6 +232,21 @@ impl<P: Paginated> Paginator<P> {
         self
     }
 
+    /// What to do when the server says the cursor it was sent has expired
+    /// (see [`ExpiredCursorPolicy`]; default: an
+    /// [`ErrorKind::CursorExpired`](crate::ErrorKind::CursorExpired) error).
+    /// The declaration says what an expired cursor looks like, with its
+    /// `cursor_expired_*` keys.
+    ///
+    /// [`ExpiredCursorPolicy::Restart`] starts the walk over from the first
+    /// request and skips what was already delivered, by `dedup_by` key when
+    /// declared, else by count (which needs a stable order); every earlier
+    /// page is requested again.
+    pub fn on_cursor_expired(mut self, policy: ExpiredCursorPolicy) -> Self {
+        self.options.on_cursor_expired = policy;
+        self
+    }
+
     /// The page size to ask for, overriding the declared `page_size` and any
     /// value in the request. Checked against `max_page_size` before the first request.
     pub fn page_size(mut self, size: u64) -> Self {
@@ -374,7 +389,8 @@ impl<P: Paginated + Send + 'static> Paginator<P> {
                 let observer =
                     Observer::new(self.on_page, std::any::type_name::<P>(), P::SPEC.style.as_str());
                 Engine::new(
-                    Walker::new(fetcher, template, walk, self.concurrency, self.speculative),
+                    Walker::new(fetcher, template, walk, self.concurrency, self.speculative)
+                        .on_cursor_expired(self.options.on_cursor_expired),
                     self.lookahead,
                     observer,
                 )
@@ -501,7 +517,7 @@ impl<P: Paginated + Send + 'static> Items<P> {
             }
             _ => self.engine.next()?.clone(),
         };
-        cp.items_delivered = self.delivered_before.saturating_add(self.delivered);
+        cp.items_delivered = self.delivered_up_to(&cp);
         Some(cp)
     }
 
@@ -564,9 +580,17 @@ impl<P: Paginated> Items<P> {
     /// Stamps the error's checkpoint with the number of items delivered.
     fn with_delivered(&self, mut error: Error) -> Error {
         if let Some(cp) = error.checkpoint_mut() {
-            cp.items_delivered = self.delivered_before.saturating_add(self.delivered);
+            cp.items_delivered = self.delivered_up_to(cp);
         }
         error
+    }
+
+    /// The items delivered before `cp`'s position. After a walk started over
+    /// (an expired cursor), items from further on were delivered too: those
+    /// are not counted, so the checkpoint stays consistent.
+    fn delivered_up_to(&self, cp: &Checkpoint) -> u64 {
+        let delivered = self.delivered_before.saturating_add(self.delivered);
+        delivered.min(cp.items_received.saturating_add(cp.skip_items))
     }
 }
 

@@ -58,6 +58,50 @@ pub enum LoopPolicy {
     Stop,
 }
 
+/// What a walk does when the server says the cursor it was sent has expired
+/// ([`ErrorKind::CursorExpired`], from the declaration's `cursor_expired_*`
+/// keys): Asana's offset tokens, Salesforce's query locators and
+/// Elasticsearch's scrolls live for minutes, and a slow consumer, a long walk
+/// or a resume the next day meets a cursor the server has forgotten.
+///
+/// ```
+/// # fn f<P: paginate_core::Paginated>(request: reqwest::RequestBuilder) {
+/// use paginate_core::{ExpiredCursorPolicy, PaginateExt};
+///
+/// let walk = request
+///     .paginate::<P>()
+///     .on_cursor_expired(ExpiredCursorPolicy::Restart { max_restarts: 3 });
+/// # let _ = walk; }
+/// ```
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash)]
+pub enum ExpiredCursorPolicy {
+    /// End with [`ErrorKind::CursorExpired`] (the default).
+    #[default]
+    Error,
+    /// Start the walk again from its first request, and deliver only the
+    /// items not delivered yet: the item stream stays exactly-once.
+    ///
+    /// Which items were delivered is told by their `dedup_by` key when the
+    /// declaration has one (any order; keys held in memory), else by count:
+    /// the first N items of the restarted walk are skipped, which is right
+    /// only when the API returns the list in a stable order. Items that
+    /// changed in the meantime may then be missed or seen again, and without
+    /// `dedup_by` an item inserted or deleted before the walk's position
+    /// shifts the count by one. A resumed walk skips the items before its
+    /// checkpoint by count in both cases.
+    ///
+    /// The cost: every page before the expiry is requested again (the pages
+    /// stream hands them out again, emptied of what was delivered; page
+    /// numbers and `max_pages` count from the first page again). A cursor
+    /// that keeps expiring ends the walk with [`ErrorKind::CursorExpired`]
+    /// after `max_restarts` restarts, and an expiry on the first request
+    /// itself is reported at once.
+    Restart {
+        /// How many times the walk may start over before the error ends it.
+        max_restarts: u32,
+    },
+}
+
 /// Whether the page just recorded is delivered.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) enum Delivery {
@@ -76,6 +120,7 @@ pub(crate) struct Options {
     pub max_pages: Option<u64>,
     pub max_offset: Option<u64>,
     pub on_loop: LoopPolicy,
+    pub on_cursor_expired: ExpiredCursorPolicy,
     pub allow_cross_origin: bool,
     /// Headers the user lets go to another origin, besides the safe ones.
     pub cross_origin_headers: Vec<String>,
@@ -90,6 +135,7 @@ impl std::fmt::Debug for Options {
             .field("max_pages", &self.max_pages)
             .field("max_offset", &self.max_offset)
             .field("on_loop", &self.on_loop)
+            .field("on_cursor_expired", &self.on_cursor_expired)
             .field("allow_cross_origin", &self.allow_cross_origin)
             .field("cross_origin_headers", &self.cross_origin_headers)
             .field("slice_with", &self.slice_with.as_ref().map(|_| "<fn>"))
@@ -214,7 +260,7 @@ impl Walk {
     pub fn pages_left(&self) -> Option<u64> {
         let by_pages = self.max_pages.map(|max| max.saturating_sub(self.pages));
         let by_items = self.max_items.zip(self.page_size).map(|(max, size)| {
-            max.saturating_sub(self.items_received - self.items_at_start).div_ceil(size.max(1))
+            max.saturating_sub(self.items_received.saturating_sub(self.items_at_start)).div_ceil(size.max(1))
         });
         match (by_pages, by_items) {
             (Some(a), Some(b)) => Some(a.min(b)),
@@ -259,6 +305,26 @@ impl Walk {
     /// The largest offset the API accepts, if it has one.
     pub fn max_offset(&self) -> Option<u64> {
         self.max_offset
+    }
+
+    /// Starts the walk over at `start` (its first request), after the server
+    /// refused an expired cursor: the position, the counters, the loop guard
+    /// and the stop state are those of a fresh walk, the limits stay.
+    /// `max_items` keeps counting from where the walk started, so the items
+    /// received again are not counted twice.
+    pub fn restart(&mut self, start: Position) {
+        self.next = Some(Checkpoint::new(start));
+        self.stopped = None;
+        self.pages = 0;
+        self.items_received = 0;
+        self.total = None;
+        self.seen.clear();
+        self.last_body = None;
+        self.total_pages = None;
+        self.last_received = None;
+        if let Some(slice) = self.slice.as_mut() {
+            *slice = SliceState::default();
+        }
     }
 
     /// Ends the walk without a further request (a limit reached by the consumer).
@@ -519,7 +585,7 @@ impl Walk {
         if self.max_pages.is_some_and(|max| self.pages >= max) {
             return Some(StopReason::MaxPages);
         }
-        if self.max_items.is_some_and(|max| self.items_received - self.items_at_start >= max) {
+        if self.max_items.is_some_and(|max| self.items_received.saturating_sub(self.items_at_start) >= max) {
             return Some(StopReason::MaxItems);
         }
         None
