@@ -173,6 +173,10 @@ pub struct Container {
     pub rate_limit_reset_header: Attr<LitStr>,
     pub rate_limit_remaining_header: Attr<LitStr>,
     pub rate_limit_wait_field: Attr<JsonPath>,
+    pub cursor_expired_status: Attr<StatusList>,
+    pub cursor_expired_match: Attr<LitStr>,
+    pub cursor_expired_field: Attr<JsonPath>,
+    pub cursor_expired_error: Attr<LitStr>,
     pub cursor_form: Attr<LitStr>,
     pub page_size_form: Attr<LitStr>,
     pub page_size_format: Attr<LitStr>,
@@ -234,6 +238,10 @@ impl Container {
             rate_limit_reset_header: Attr::none(RATE_LIMIT_RESET_HEADER),
             rate_limit_remaining_header: Attr::none(RATE_LIMIT_REMAINING_HEADER),
             rate_limit_wait_field: Attr::none(RATE_LIMIT_WAIT_FIELD),
+            cursor_expired_status: Attr::none(CURSOR_EXPIRED_STATUS),
+            cursor_expired_match: Attr::none(CURSOR_EXPIRED_MATCH),
+            cursor_expired_field: Attr::none(CURSOR_EXPIRED_FIELD),
+            cursor_expired_error: Attr::none(CURSOR_EXPIRED_ERROR),
             cursor_form: Attr::none(CURSOR_FORM),
             page_size_form: Attr::none(PAGE_SIZE_FORM),
             page_size_format: Attr::none(PAGE_SIZE_FORMAT),
@@ -399,21 +407,37 @@ impl Container {
             }
         } else if *path == RATE_LIMIT_STATUS {
             // #[paginate(rate_limit_status = 403)] or #[paginate(rate_limit_status = "400, 403")]
-            status_key(cx, meta, at, &mut self.rate_limit_status)?;
+            status_key(cx, meta, at, &mut self.rate_limit_status, "rate limited", |status| {
+                (status == 429).then(|| "429 is always a rate limit; remove it".to_owned())
+            })?;
         } else if *path == RATE_LIMIT_MATCH {
             // #[paginate(rate_limit_match = "Rate Limit Exceeded")]
-            if let Some(lit) = string(cx, meta, RATE_LIMIT_MATCH)? {
-                if lit.value().trim().is_empty() {
-                    cx.error_spanned_by(
-                        &lit,
-                        format!(
-                            "empty `rate_limit_match`; write the text of an error body that means rate limited, like `{}`",
-                            RATE_LIMIT_MATCH.example
-                        ),
-                    );
-                } else {
-                    self.rate_limit_match.set(cx, at, lit);
+            text_key(cx, meta, at, &mut self.rate_limit_match, "rate limited")?;
+        } else if *path == CURSOR_EXPIRED_STATUS {
+            // #[paginate(cursor_expired_status = 400)] or #[paginate(cursor_expired_status = "400, 404")]
+            status_key(cx, meta, at, &mut self.cursor_expired_status, "the cursor expired", |status| {
+                match status {
+                    429 => Some(
+                        "429 is a rate limit, which a wait cures, not an expired cursor; remove it"
+                            .to_owned(),
+                    ),
+                    100..=399 => Some(format!(
+                        "{status} is not an error status; an expired cursor is refused with a status from 400 to 599 \
+                     (an error in a 200 body is read with `api_error` and `cursor_expired_error`)"
+                    )),
+                    _ => None,
                 }
+            })?;
+        } else if *path == CURSOR_EXPIRED_MATCH {
+            // #[paginate(cursor_expired_match = "expired")]
+            text_key(cx, meta, at, &mut self.cursor_expired_match, "the cursor expired")?;
+        } else if *path == CURSOR_EXPIRED_FIELD {
+            // #[paginate(cursor_expired_field = "[].errorCode")]
+            json_path_key(cx, meta, at, &mut self.cursor_expired_field)?;
+        } else if *path == CURSOR_EXPIRED_ERROR {
+            // #[paginate(cursor_expired_error = "INVALID_QUERY_LOCATOR")] (several: comma-separated)
+            if let Some(lit) = string(cx, meta, CURSOR_EXPIRED_ERROR)? {
+                self.cursor_expired_error.set(cx, at, lit);
             }
         } else if *path == RATE_LIMIT_FIELD {
             // #[paginate(rate_limit_field = "errors[].extensions.code")]
@@ -543,6 +567,10 @@ impl Container {
             self.rate_limit_reset_header.declared(),
             self.rate_limit_remaining_header.declared(),
             self.rate_limit_wait_field.declared(),
+            self.cursor_expired_status.declared(),
+            self.cursor_expired_match.declared(),
+            self.cursor_expired_field.declared(),
+            self.cursor_expired_error.declared(),
             self.cursor_form.declared(),
             self.page_size_form.declared(),
             self.page_size_format.declared(),
@@ -763,12 +791,39 @@ fn parse_json_path(cx: &Ctxt, lit: LitStr, key: Key) -> Option<JsonPath> {
     Some(JsonPath { lit, segments })
 }
 
-// `key = 403` or `key = "400, 403"`: HTTP statuses besides 429 that mean "rate limited".
+// `key = "Rate Limit Exceeded"`: text of an error body, case-insensitive.
+fn text_key(
+    cx: &Ctxt,
+    meta: &ParseNestedMeta,
+    at: Position,
+    slot: &mut Attr<LitStr>,
+    meaning: &str,
+) -> syn::Result<()> {
+    if let Some(lit) = string(cx, meta, slot.key)? {
+        if lit.value().trim().is_empty() {
+            cx.error_spanned_by(
+                &lit,
+                format!(
+                    "empty `{}`; write the text of an error body that means {meaning}, like `{}`",
+                    slot.key, slot.key.example
+                ),
+            );
+        } else {
+            slot.set(cx, at, lit);
+        }
+    }
+    Ok(())
+}
+
+// `key = 403` or `key = "400, 403"`: HTTP statuses that mean something (a rate
+// limit, an expired cursor); `refuse` says why a status cannot.
 fn status_key(
     cx: &Ctxt,
     meta: &ParseNestedMeta,
     at: Position,
     slot: &mut Attr<StatusList>,
+    meaning: &str,
+    refuse: impl Fn(u16) -> Option<String>,
 ) -> syn::Result<()> {
     let key = slot.key;
     let Some(lit) = literal(cx, meta, key, "a status or a string of statuses")? else { return Ok(()) };
@@ -788,7 +843,7 @@ fn status_key(
         let problem = if status.is_empty() {
             Some(if written.len() == 1 {
                 format!(
-                    "empty `{key}`; write the statuses that mean rate limited, like `{}` or `{key} = \"400, 403\"`",
+                    "empty `{key}`; write the statuses that mean {meaning}, like `{}` or `{key} = \"400, 403\"`",
                     key.example
                 )
             } else {
@@ -798,12 +853,14 @@ fn status_key(
             })
         } else {
             match status.parse::<u16>() {
-                Ok(429) => Some("429 is always a rate limit; remove it".to_owned()),
-                Ok(n) if statuses.contains(&n) => Some(format!("status {n} is listed twice; remove one")),
-                Ok(n @ 100..=599) => {
-                    statuses.push(n);
-                    None
-                }
+                Ok(n @ 100..=599) => match refuse(n) {
+                    Some(problem) => Some(problem),
+                    None if statuses.contains(&n) => Some(format!("status {n} is listed twice; remove one")),
+                    None => {
+                        statuses.push(n);
+                        None
+                    }
+                },
                 Ok(_) => Some(format!("{status} is not an HTTP status; statuses go from 100 to 599")),
                 Err(_) if status.bytes().all(|b| b.is_ascii_digit()) => {
                     Some(format!("{status} is not an HTTP status; statuses go from 100 to 599"))

@@ -21,6 +21,35 @@ pub fn check(cx: &Ctxt, input: &Input) {
         cursor_encoded(cx, input);
         slicing(cx, input);
         max_page(cx, input);
+        cursor_expired_values(cx, input);
+    }
+}
+
+// cursor_expired_error compares the API's error (api_error) or the value at
+// cursor_expired_field with its values; cursor_expired_field needs values to
+// compare with. cursor_expired_status and cursor_expired_match stand alone.
+fn cursor_expired_values(cx: &Ctxt, input: &Input) {
+    let a = &input.attrs;
+    match (a.cursor_expired_error.declared(), a.cursor_expired_field.declared()) {
+        (Some(values), None) if a.api_error.get().is_none() => cx.error_at(
+            values.span,
+            format!(
+                "`cursor_expired_error` lists the API errors that mean the cursor expired, but nothing reads \
+                 an API error: add `{}` (a path in an error body) or `{}` (the field of a 200 response \
+                 holding the API's error)",
+                symbol::CURSOR_EXPIRED_FIELD.example,
+                symbol::API_ERROR.example
+            ),
+        ),
+        (None, Some(field)) => cx.error_at(
+            field.span,
+            format!(
+                "`cursor_expired_field` reads a value from an error body, but no value is said to mean the \
+                 cursor expired: add `{}` (several: comma-separated)",
+                symbol::CURSOR_EXPIRED_ERROR.example
+            ),
+        ),
+        _ => {}
     }
 }
 

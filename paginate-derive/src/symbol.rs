@@ -45,11 +45,16 @@ impl Key {
         }
     }
 
-    /// `style = "offset"` or `style = "offset"` and `style = "page"`.
+    /// `style = "offset"`, `style = "offset"` and `style = "page"`, or
+    /// `style = "cursor"`, `style = "link"` and `style = "custom"`.
     pub fn styles_phrase(self) -> String {
         let Scope::Styles(styles) = self.scope else { return String::new() };
         let names: Vec<String> = styles.iter().map(|s| format!("`style = \"{}\"`", s.as_str())).collect();
-        names.join(" and ")
+        match names.split_last() {
+            Some((last, [])) => last.clone(),
+            Some((last, rest)) => format!("{} and {last}", rest.join(", ")),
+            None => String::new(),
+        }
     }
 }
 
@@ -71,6 +76,8 @@ const PAGE: &[Style] = &[Style::Page];
 const OFFSET_PAGE: &[Style] = &[Style::Offset, Style::Page];
 const CUSTOM: &[Style] = &[Style::Custom];
 const LINK: &[Style] = &[Style::Link];
+/// The styles whose position the server hands out, and may forget.
+const SERVER_POSITION: &[Style] = &[Style::Cursor, Style::Link, Style::Custom];
 
 pub const ATTR: &str = "paginate";
 
@@ -132,6 +139,14 @@ pub const RATE_LIMIT_REMAINING_HEADER: Key = Key::container(
 );
 pub const RATE_LIMIT_WAIT_FIELD: Key =
     Key::container("rate_limit_wait_field", "rate_limit_wait_field = \"error.rate_reset\"");
+pub const CURSOR_EXPIRED_STATUS: Key =
+    Key::styles("cursor_expired_status", SERVER_POSITION, "cursor_expired_status = 400");
+pub const CURSOR_EXPIRED_MATCH: Key =
+    Key::styles("cursor_expired_match", SERVER_POSITION, "cursor_expired_match = \"expired\"");
+pub const CURSOR_EXPIRED_FIELD: Key =
+    Key::styles("cursor_expired_field", SERVER_POSITION, "cursor_expired_field = \"[].errorCode\"");
+pub const CURSOR_EXPIRED_ERROR: Key =
+    Key::styles("cursor_expired_error", SERVER_POSITION, "cursor_expired_error = \"INVALID_QUERY_LOCATOR\"");
 pub const CURSOR_FORM: Key = Key::styles("cursor_form", CURSOR, "cursor_form = \"cursor\"");
 pub const PAGE_SIZE_FORM: Key = Key::container("page_size_form", "page_size_form = \"limit\"");
 pub const PAGE_SIZE_FORMAT: Key = Key::container("page_size_format", "page_size_format = \"batchSize={}\"");
@@ -192,6 +207,10 @@ pub const CONTAINER_KEYS: &[Key] = &[
     RATE_LIMIT_RESET_HEADER,
     RATE_LIMIT_REMAINING_HEADER,
     RATE_LIMIT_WAIT_FIELD,
+    CURSOR_EXPIRED_STATUS,
+    CURSOR_EXPIRED_MATCH,
+    CURSOR_EXPIRED_FIELD,
+    CURSOR_EXPIRED_ERROR,
     CURSOR_FORM,
     PAGE_SIZE_FORM,
     PAGE_SIZE_FORMAT,

@@ -227,7 +227,8 @@ fn independent_mistakes_are_reported_together() {
              `page_size_body`, `page_size_header`, `page_size`, `max_page_size`, `has_more`, `is_last`, \
              `total`, `total_pages`, `stop_on_short_page`, `stop_on_empty_page`, `stop_on_same_cursor`, `max_pages`, `dedup_by`, `api_error`, `rate_limit_error`, \
              `rate_limit_status`, `rate_limit_match`, `rate_limit_field`, `rate_limit_reset_header`, \
-             `rate_limit_remaining_header`, `rate_limit_wait_field`, `cursor_form`, `page_size_form`, `page_size_format`, `min_page_size`, `keep_params`, \
+             `rate_limit_remaining_header`, `rate_limit_wait_field`, `cursor_expired_status`, `cursor_expired_match`, \
+             `cursor_expired_field`, `cursor_expired_error`, `cursor_form`, `page_size_form`, `page_size_format`, `min_page_size`, `keep_params`, \
              `next_state`, `next_request`, `slice_by`, `slice_param`, `slice_body`, `items`, `item_type`",
             "`first_page` takes an integer: `first_page = 0`",
             "unknown field key `whatever`\nexpected one of: `items`",
@@ -1122,4 +1123,96 @@ fn page_limits() {
         struct P { #[paginate(items)] d: Vec<u8> }
     };
     expand_ok(&input);
+}
+
+#[test]
+fn cursor_expired_keys() {
+    let p = "paginated :: __private";
+    // Asana: a 400 that talks about the offset.
+    let input = parse_quote! {
+        #[paginate(style = "cursor", cursor_field = "next", cursor_param = "offset")]
+        #[paginate(cursor_expired_status = 400, cursor_expired_match = "offset")]
+        struct P { #[paginate(items)] d: Vec<u8>, next: Option<String> }
+    };
+    let out = expand_ok(&input);
+    for fragment in [
+        "cursor_expired_statuses : & [400u16]".to_owned(),
+        format!("cursor_expired_match : :: {p} :: Some (\"offset\")"),
+    ] {
+        assert!(out.contains(&fragment), "missing `{fragment}` in\n{out}");
+    }
+    // Salesforce (a link walk): a JSON path and its values; Slack: the api_error of a 200 body.
+    let input = parse_quote! {
+        #[paginate(style = "link", next_url = "next", cursor_expired_status = "400, 404")]
+        #[paginate(cursor_expired_field = "[].errorCode", cursor_expired_error = "INVALID_QUERY_LOCATOR, QUERY_TIMEOUT")]
+        struct P { #[paginate(items)] d: Vec<u8>, next: Option<String> }
+    };
+    let out = expand_ok(&input);
+    for fragment in [
+        "cursor_expired_statuses : & [400u16 , 404u16]".to_owned(),
+        format!("cursor_expired_field : :: {p} :: Some (& [\"[]\" , \"errorCode\"])"),
+        "cursor_expired_errors : & [\"INVALID_QUERY_LOCATOR\" , \"QUERY_TIMEOUT\"]".to_owned(),
+    ] {
+        assert!(out.contains(&fragment), "missing `{fragment}` in\n{out}");
+    }
+    let input = parse_quote! {
+        #[paginate(style = "cursor", cursor_field = "next", cursor_form = "cursor")]
+        #[paginate(api_error = "error", cursor_expired_error = "invalid_cursor")]
+        struct P { #[paginate(items)] d: Vec<u8>, next: Option<String>, error: Option<String> }
+    };
+    expand_ok(&input);
+
+    let cases: &[(DeriveInput, &[&str])] = &[
+        (
+            parse_quote! {
+                #[paginate(style = "page", page_param = "page", cursor_expired_status = 400)]
+                struct P { #[paginate(items)] d: Vec<u8> }
+            },
+            &["`cursor_expired_status` applies to `style = \"cursor\"`, `style = \"link\"` and \
+               `style = \"custom\"`; this struct declares `style = \"page\"`"],
+        ),
+        (
+            parse_quote! {
+                #[paginate(style = "link", cursor_expired_status = "404, 429", cursor_expired_match = " ")]
+                struct P { #[paginate(items)] d: Vec<u8> }
+            },
+            &[
+                "429 is a rate limit, which a wait cures, not an expired cursor; remove it",
+                "empty `cursor_expired_match`; write the text of an error body that means the cursor \
+                 expired, like `cursor_expired_match = \"expired\"`",
+            ],
+        ),
+        (
+            parse_quote! {
+                #[paginate(style = "link", cursor_expired_status = 200, cursor_expired_field = "a[0]")]
+                struct P { #[paginate(items)] d: Vec<u8> }
+            },
+            &[
+                "200 is not an error status; an expired cursor is refused with a status from 400 to 599 \
+                 (an error in a 200 body is read with `api_error` and `cursor_expired_error`)",
+                "`a[0]` in JSON path `a[0]` is not a key: `[]` (any element of an array) goes alone or at \
+                 the end of a key, like `errors[].code`; indexes are not supported",
+            ],
+        ),
+        (
+            parse_quote! {
+                #[paginate(style = "link", cursor_expired_error = "INVALID_QUERY_LOCATOR")]
+                struct P { #[paginate(items)] d: Vec<u8> }
+            },
+            &["`cursor_expired_error` lists the API errors that mean the cursor expired, but nothing reads \
+               an API error: add `cursor_expired_field = \"[].errorCode\"` (a path in an error body) or \
+               `api_error = \"error\"` (the field of a 200 response holding the API's error)"],
+        ),
+        (
+            parse_quote! {
+                #[paginate(style = "custom", next_state = "s", next_request = "r", cursor_expired_field = "error.type")]
+                struct P { #[paginate(items)] d: Vec<u8> }
+            },
+            &["`cursor_expired_field` reads a value from an error body, but no value is said to mean the \
+               cursor expired: add `cursor_expired_error = \"INVALID_QUERY_LOCATOR\"` (several: comma-separated)"],
+        ),
+    ];
+    for (input, expected) in cases {
+        assert_eq!(errors(input), *expected);
+    }
 }
