@@ -312,3 +312,210 @@ async fn max_pages_limits_link_walks_declared_or_at_run_time() {
         assert_eq!(server.requests().len(), expected);
     }
 }
+
+// ---- 3. Cursors that expire ----
+
+#[derive(Debug, Clone, Deserialize, PartialEq)]
+struct Task {
+    gid: String,
+}
+
+#[derive(Debug, Deserialize)]
+struct NextPage {
+    offset: String,
+}
+
+/// Asana `GET /tasks`: `next_page.offset` goes back as `offset`; an expired
+/// offset is a 400 whose message names it.
+#[derive(Debug, Deserialize, Paginated)]
+#[paginate(style = "cursor", cursor_field = "next_page.offset", cursor_param = "offset")]
+#[paginate(page_size_param = "limit", page_size = 5)]
+#[paginate(cursor_expired_status = 400, cursor_expired_match = "offset")]
+struct Tasks {
+    #[paginate(items)]
+    data: Vec<Task>,
+    next_page: Option<NextPage>,
+}
+
+/// The same list, with the tasks told apart by `gid`.
+#[derive(Debug, Deserialize, Paginated)]
+#[paginate(style = "cursor", cursor_field = "next_page.offset", cursor_param = "offset")]
+#[paginate(page_size_param = "limit", page_size = 5, dedup_by = "gid")]
+#[paginate(cursor_expired_status = 400, cursor_expired_match = "offset")]
+struct TasksByGid {
+    #[paginate(items)]
+    data: Vec<Task>,
+    next_page: Option<NextPage>,
+}
+
+/// An Asana-like list of `n` tasks. `expire(position, times_seen)` says
+/// whether an offset token pointing at `position` has expired, given how many
+/// expired tokens the server refused before; after the first refusal, with
+/// `insert_on_restart`, a new task shows up at the head of the list.
+async fn asana(
+    n: usize,
+    insert_on_restart: bool,
+    expire: impl Fn(usize, usize) -> bool + Send + Sync + 'static,
+) -> MockServer {
+    let refused = std::sync::atomic::AtomicUsize::new(0);
+    MockServer::start(move |r: &RecordedRequest| {
+        let limit: usize = r.query("limit").map_or(20, |l| l.parse().unwrap());
+        let start: usize = match r.query("offset") {
+            None => 0,
+            Some(token) => token.strip_prefix("eyJvZmZzZXQiOi").unwrap().parse().unwrap(),
+        };
+        let times = refused.load(std::sync::atomic::Ordering::SeqCst);
+        if r.query("offset").is_some() && expire(start, times) {
+            refused.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+            let message =
+                format!("Offset eyJvZmZzZXQiOi{start} is no longer valid. Please restart your request.");
+            return MockResponse::status(400, json!({"errors": [{"message": message}]}));
+        }
+        let mut gids: Vec<String> = (0..n).map(|i| format!("g{i:02}")).collect();
+        if insert_on_restart && times > 0 {
+            gids.insert(0, "g_new".to_owned());
+        }
+        let data: Vec<Value> = gids.iter().skip(start).take(limit).map(|gid| json!({"gid": gid})).collect();
+        let next = (start + limit < gids.len()).then(|| {
+            let offset = format!("eyJvZmZzZXQiOi{}", start + limit);
+            json!({"offset": offset, "path": format!("/tasks?limit={limit}&offset={offset}")})
+        });
+        MockResponse::json(json!({"data": data, "next_page": next}))
+    })
+    .await
+}
+
+/// The start position of each request, from its `offset` token.
+fn starts(server: &MockServer) -> Vec<usize> {
+    server
+        .requests()
+        .iter()
+        .map(|r| r.query("offset").map_or(0, |t| t.strip_prefix("eyJvZmZzZXQiOi").unwrap().parse().unwrap()))
+        .collect()
+}
+
+fn gids(tasks: &[Task]) -> Vec<&str> {
+    tasks.iter().map(|t| t.gid.as_str()).collect()
+}
+
+fn all_gids(n: usize) -> Vec<String> {
+    (0..n).map(|i| format!("g{i:02}")).collect()
+}
+
+#[tokio::test]
+async fn an_expired_offset_is_its_own_error_not_retried_without_resume_advice() {
+    let server = asana(23, false, |start, _| start == 10).await;
+    let (tasks, err) =
+        until_error(reqwest::Client::new().get(server.url("/tasks?project=1")).paginate::<Tasks>()).await;
+    assert_eq!(gids(&tasks), all_gids(10));
+    let ErrorKind::CursorExpired { status, message, restarts, .. } = err.kind() else { panic!("{err:?}") };
+    assert_eq!((status.as_u16(), *restarts), (400, 0));
+    assert!(message.contains("no longer valid"), "{message}");
+    assert!(!err.is_transient());
+    let text = err.to_string();
+    assert!(
+        text.contains("expired") && text.contains("on_cursor_expired") && !text.contains("resume"),
+        "{text}"
+    );
+    assert_eq!(starts(&server), [0, 5, 10], "an expired cursor is not sent twice");
+}
+
+#[tokio::test]
+async fn a_restart_keeps_the_item_stream_exactly_once_by_count() {
+    // The offset of the third page expires the first time it is used.
+    let server = asana(23, false, |start, refused| start == 10 && refused == 0).await;
+    let tasks = reqwest::Client::new()
+        .get(server.url("/tasks?project=1"))
+        .paginate::<Tasks>()
+        .on_cursor_expired(paginated::ExpiredCursorPolicy::Restart { max_restarts: 2 })
+        .collect()
+        .await
+        .unwrap();
+    assert_eq!(gids(&tasks), all_gids(23));
+    // Refused at 10, then the whole walk again from the first request.
+    assert_eq!(starts(&server), [0, 5, 10, 0, 5, 10, 15, 20]);
+    assert!(server.requests().iter().all(|r| r.query("project").as_deref() == Some("1")));
+
+    // The pages stream hands the pages out again, emptied of what was delivered.
+    let server = asana(23, false, |start, refused| start == 10 && refused == 0).await;
+    let mut pages = reqwest::Client::new()
+        .get(server.url("/tasks"))
+        .paginate::<Tasks>()
+        .on_cursor_expired(paginated::ExpiredCursorPolicy::Restart { max_restarts: 1 })
+        .pages();
+    let mut lengths = Vec::new();
+    while let Some(page) = pages.try_next().await.unwrap() {
+        lengths.push(page.data.len());
+    }
+    assert_eq!(lengths, [5, 5, 0, 0, 5, 5, 3]);
+}
+
+#[tokio::test]
+async fn a_restart_tells_delivered_items_by_dedup_key_when_the_list_moved() {
+    // On the second pass a new task sits at the head: counting would skip g09.
+    let server = asana(23, true, |start, refused| start == 10 && refused == 0).await;
+    let tasks = reqwest::Client::new()
+        .get(server.url("/tasks"))
+        .paginate::<TasksByGid>()
+        .on_cursor_expired(paginated::ExpiredCursorPolicy::Restart { max_restarts: 1 })
+        .collect()
+        .await
+        .unwrap();
+    let mut expected = all_gids(23);
+    expected.insert(10, "g_new".to_owned());
+    assert_eq!(gids(&tasks), expected);
+    assert_eq!(starts(&server), [0, 5, 10, 0, 5, 10, 15, 20]);
+}
+
+#[tokio::test]
+async fn a_cursor_that_keeps_expiring_ends_after_the_restarts_allowed() {
+    let server = asana(23, false, |start, _| start == 10).await;
+    let walk = reqwest::Client::new()
+        .get(server.url("/tasks"))
+        .paginate::<Tasks>()
+        .on_cursor_expired(paginated::ExpiredCursorPolicy::Restart { max_restarts: 2 });
+    let (tasks, err) = until_error(walk).await;
+    assert_eq!(gids(&tasks), all_gids(10), "each item once, whatever the restarts");
+    let ErrorKind::CursorExpired { restarts: 2, .. } = err.kind() else { panic!("{err:?}") };
+    assert!(err.to_string().contains("started over 2 times"), "{err}");
+    assert_eq!(starts(&server), [0, 5, 10, 0, 5, 10, 0, 5, 10]);
+
+    // An expiry of the first request itself cannot be cured by starting over.
+    let server = MockServer::start(|_: &RecordedRequest| {
+        MockResponse::status(400, json!({"errors": [{"message": "offset: invalid"}]}))
+    })
+    .await;
+    let err = reqwest::Client::new()
+        .get(server.url("/tasks"))
+        .paginate::<Tasks>()
+        .on_cursor_expired(paginated::ExpiredCursorPolicy::Restart { max_restarts: 5 })
+        .collect()
+        .await
+        .unwrap_err();
+    assert!(matches!(err.kind(), ErrorKind::CursorExpired { restarts: 0, .. }), "{err:?}");
+    assert_eq!(server.requests().len(), 1);
+}
+
+#[tokio::test]
+async fn a_checkpoint_taken_while_a_restarted_walk_catches_up_resumes_exactly() {
+    let server = asana(23, false, |start, refused| start == 10 && refused == 0).await;
+    let request = || reqwest::Client::new().get(server.url("/tasks"));
+    let mut items = request()
+        .paginate::<Tasks>()
+        .on_cursor_expired(paginated::ExpiredCursorPolicy::Restart { max_restarts: 1 })
+        .lookahead(0)
+        .items();
+    let mut tasks = Vec::new();
+    for _ in 0..10 {
+        tasks.push(items.try_next().await.unwrap().unwrap());
+    }
+    // The 11th item comes from the restarted walk, after two pages re-sent.
+    tasks.push(items.try_next().await.unwrap().unwrap());
+    assert_eq!(starts(&server), [0, 5, 10, 0, 5, 10]);
+    let checkpoint = items.checkpoint().unwrap();
+    assert_eq!((checkpoint.items_delivered, checkpoint.skip_items), (11, 1));
+    drop(items);
+    let rest = request().paginate::<Tasks>().resume_from(checkpoint).collect().await.unwrap();
+    tasks.extend(rest);
+    assert_eq!(gids(&tasks), all_gids(23));
+}
