@@ -6,15 +6,310 @@
 //! and the restart that keeps the item stream exactly-once; page-number limits
 //! (Freshdesk's page 300) and page-count limits on every style.
 
+use std::collections::HashSet;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, SystemTime, UNIX_EPOCH};
+
 use futures_util::TryStreamExt;
+use paginated::testing::faults::{Fault, FaultLog, FaultPlan, RetryAfter, with_faults};
 use paginated::testing::{MockResponse, MockServer, RecordedRequest};
-use paginated::{ErrorKind, PaginateExt, Paginated, StopReason};
+use paginated::{ErrorKind, PaginateExt, Paginated, RetryPolicy, StopReason};
 use serde::Deserialize;
 use serde_json::{Value, json};
 
 /// The JSON bodies' `key`, request by request.
 fn body_values(requests: &[RecordedRequest], key: &str) -> Vec<Value> {
     requests.iter().map(|r| r.json().map_or(Value::Null, |body| body[key].clone())).collect()
+}
+
+// ---- 1. Rate limits that are not 429, under faults ----
+
+/// What a server saw of the waits it asked for: every request that arrived
+/// before an instant an earlier answer advertised (`Retry-After`, an epoch
+/// milliseconds reset header) or, after a throttle that advertised nothing,
+/// before the client's own throttle backoff.
+#[derive(Default)]
+struct Waits {
+    not_before: Mutex<Option<SystemTime>>,
+    early: AtomicU64,
+    throttles: AtomicU64,
+}
+
+/// The least wait after a throttle that advertises none (AWS): the policy's
+/// `throttle_backoff`, which the tests set.
+const THROTTLE_FLOOR: Duration = Duration::from_millis(40);
+
+/// Wraps `handler`, checking every request against the waits advertised
+/// before it; `throttle` recognises a rate-limit answer by its body.
+fn watch_waits(
+    handler: impl Fn(&RecordedRequest) -> MockResponse + Send + Sync + 'static,
+    reset_header: Option<&'static str>,
+    throttle: &'static str,
+) -> (impl Fn(&RecordedRequest) -> MockResponse + Send + Sync + 'static, Arc<Waits>) {
+    let waits = Arc::new(Waits::default());
+    let seen = Arc::clone(&waits);
+    let watched = move |r: &RecordedRequest| {
+        let arrived = SystemTime::now();
+        let mut not_before = seen.not_before.lock().unwrap();
+        // A millisecond of slack for the rounding of epoch milliseconds.
+        if not_before.is_some_and(|at| arrived + Duration::from_millis(1) < at) {
+            seen.early.fetch_add(1, Ordering::SeqCst);
+        }
+        let response = handler(r);
+        let now = SystemTime::now();
+        let header =
+            |name: &str| response.headers.iter().find(|(k, _)| k.eq_ignore_ascii_case(name)).map(|(_, v)| v);
+        let mut advertised = header("retry-after")
+            .and_then(|v| v.parse::<f64>().ok())
+            .map(|s| now + Duration::from_secs_f64(s));
+        if let Some(reset) = reset_header.and_then(header).and_then(|v| v.parse::<u64>().ok()) {
+            advertised = Some(UNIX_EPOCH + Duration::from_millis(reset));
+        }
+        if String::from_utf8_lossy(&response.body).contains(throttle) {
+            seen.throttles.fetch_add(1, Ordering::SeqCst);
+            advertised = advertised.or(Some(now + THROTTLE_FLOOR));
+        }
+        if let Some(at) = advertised {
+            *not_before = Some(not_before.map_or(at, |known| known.max(at)));
+        }
+        response
+    };
+    (watched, waits)
+}
+
+/// 429 and 503 with short `Retry-After`s, 500s, cut bodies and resets on a
+/// quarter of the requests.
+fn faults(seed: u64) -> FaultPlan {
+    FaultPlan::new(seed)
+        .rate(Fault::TooManyRequests(RetryAfter::Decimal(0.03)), 60)
+        .rate(Fault::Unavailable(RetryAfter::Seconds(0)), 40)
+        .rate(Fault::InternalError, 60)
+        .rate(Fault::TruncatedBody, 50)
+        .rate(Fault::ConnectionReset, 40)
+}
+
+fn patient() -> RetryPolicy {
+    RetryPolicy::default()
+        .max_attempts(6)
+        .throttle_backoff(THROTTLE_FLOOR)
+        .backoff(Duration::from_millis(5), Duration::from_millis(40))
+}
+
+/// Answers the first request for a page with `throttle` when
+/// `throttles(page)` (a rate limit that goes away), and every other request
+/// with `pages`, which injects the faults.
+fn throttle_once(
+    throttles: impl Fn(usize) -> bool + Send + Sync + 'static,
+    page_of: impl Fn(&RecordedRequest) -> usize + Send + Sync + 'static,
+    throttle: impl Fn() -> MockResponse + Send + Sync + 'static,
+    pages: impl Fn(&RecordedRequest) -> MockResponse + Send + Sync + 'static,
+) -> impl Fn(&RecordedRequest) -> MockResponse + Send + Sync + 'static {
+    let throttled = Mutex::new(HashSet::new());
+    move |r: &RecordedRequest| {
+        let at = page_of(r);
+        if throttles(at) && throttled.lock().unwrap().insert(at) {
+            return throttle();
+        }
+        pages(r)
+    }
+}
+
+/// CloudWatch Logs `GetLogEvents` with AWS's throttling: a 400 whose
+/// `__type` names the exception, sometimes with a namespace, and no wait.
+#[derive(Debug, Deserialize, Paginated)]
+#[serde(rename_all = "camelCase")]
+#[paginate(style = "cursor", cursor_field = "next_forward_token", cursor_body = "nextToken")]
+#[paginate(stop_on_same_cursor, rate_limit_status = 400, rate_limit_field = "__type")]
+#[paginate(
+    rate_limit_error = "ThrottlingException, Throttling, TooManyRequestsException, RequestLimitExceeded"
+)]
+struct ThrottledLogEvents {
+    #[paginate(items)]
+    events: Vec<LogEvent>,
+    next_forward_token: Option<String>,
+}
+
+const PAGES: usize = 40;
+
+async fn collect_all<P: Paginated + Send + 'static>(
+    paginator: paginated::Paginator<P>,
+) -> (Vec<P::Item>, u64) {
+    let mut items = paginator.items();
+    let mut got = Vec::new();
+    while let Some(item) = items.try_next().await.expect("every fault is survived") {
+        got.push(item);
+    }
+    (got, items.retries())
+}
+
+fn assert_no_request_inside_a_wait(waits: &Waits, log: &FaultLog, retries: u64, throttled_pages: u64) {
+    assert_eq!(waits.early.load(Ordering::SeqCst), 0, "requests sent inside an advertised wait");
+    assert_eq!(waits.throttles.load(Ordering::SeqCst), throttled_pages);
+    assert_eq!(retries, log.failures() + throttled_pages, "one retry per failure: {}", log.summary());
+    assert!(log.faults() > 5, "{}", log.summary());
+}
+
+#[tokio::test]
+async fn aws_throttling_400s_are_retried_after_a_backoff_under_faults() {
+    let page = |at: usize| {
+        let (events, next) = if at < PAGES {
+            let events: Vec<Value> =
+                (0..3).map(|i| json!({"message": format!("{at}.{i}"), "timestamp": at})).collect();
+            (events, format!("f/{}", at + 1))
+        } else {
+            (vec![], format!("f/{at}"))
+        };
+        MockResponse::json(json!({"events": events, "nextForwardToken": next, "nextBackwardToken": "b/0"}))
+    };
+    let page_of = |r: &RecordedRequest| {
+        r.json().unwrap()["nextToken"].as_str().map_or(0, |t| t.trim_start_matches("f/").parse().unwrap())
+    };
+    let throttle = || {
+        // Both spellings AWS uses for the exception's name.
+        static NEXT: AtomicU64 = AtomicU64::new(0);
+        let name = if NEXT.fetch_add(1, Ordering::SeqCst) % 2 == 0 {
+            "ThrottlingException"
+        } else {
+            "com.amazon.coral.availability#ThrottlingException"
+        };
+        MockResponse::status(400, json!({"__type": name, "message": "Rate exceeded"}))
+    };
+    let (pages, log) = with_faults(faults(18), move |r: &RecordedRequest| page(page_of(r)));
+    let handler = throttle_once(|at| at % 4 == 1, page_of, throttle, pages);
+    let (handler, waits) = watch_waits(handler, None, "ThrottlingException");
+    let server = MockServer::start(handler).await;
+    let request = reqwest::Client::new()
+        .post(server.url("/"))
+        .header("x-amz-target", "Logs_20140328.GetLogEvents")
+        .header("content-type", "application/x-amz-json-1.1")
+        .json(&json!({"logGroupName": "/app", "logStreamName": "web", "startFromHead": true}));
+    let (events, retries) = collect_all(request.paginate::<ThrottledLogEvents>().retry(patient())).await;
+
+    let expected: Vec<String> = (0..PAGES).flat_map(|at| (0..3).map(move |i| format!("{at}.{i}"))).collect();
+    assert_eq!(events.into_iter().map(|e| e.message).collect::<Vec<_>>(), expected);
+    assert_no_request_inside_a_wait(
+        &waits,
+        &log,
+        retries,
+        (0..=PAGES).filter(|at| at % 4 == 1).count() as u64,
+    );
+}
+
+/// Linear's GraphQL `issues`: rate limited is a 400 whose
+/// `errors[].extensions.code` is `RATELIMITED`, with the reset in epoch
+/// milliseconds in `X-RateLimit-Requests-Reset`.
+#[derive(Debug, Deserialize, Paginated)]
+#[paginate(
+    style = "cursor",
+    cursor_field = "data.issues.page_info.end_cursor",
+    cursor_body = "variables.after"
+)]
+#[paginate(
+    has_more = "data.issues.page_info.has_next_page",
+    page_size_body = "variables.first",
+    page_size = 3
+)]
+#[paginate(items = "data.issues.nodes", item_type = "LinearIssue", api_error = "errors")]
+#[paginate(rate_limit_field = "errors[].extensions.code", rate_limit_error = "RATELIMITED")]
+#[paginate(rate_limit_reset_header = "X-RateLimit-Requests-Reset")]
+#[paginate(rate_limit_remaining_header = "X-RateLimit-Requests-Remaining")]
+struct LinearIssues {
+    data: LinearData,
+    errors: Option<Vec<Value>>,
+}
+
+#[derive(Debug, Deserialize)]
+struct LinearData {
+    issues: LinearConnection,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct LinearConnection {
+    nodes: Vec<LinearIssue>,
+    page_info: PageInfo,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct PageInfo {
+    has_next_page: bool,
+    end_cursor: Option<String>,
+}
+
+#[derive(Debug, Deserialize)]
+struct LinearIssue {
+    identifier: String,
+}
+
+#[tokio::test]
+async fn a_throttle_whose_body_is_cut_short_is_retried_then_recognised() {
+    // The first answer is AWS's throttle cut in the middle of `__type`: it
+    // could mean anything, so it is retried as a bad body.
+    let throttle =
+        MockResponse::status(400, json!({"__type": "ThrottlingException", "message": "Rate exceeded"}));
+    let server = MockServer::script(vec![
+        throttle.clone().truncated(20),
+        throttle,
+        MockResponse::json(json!({"events": [{"message": "a"}], "nextForwardToken": "f/1"})),
+        MockResponse::json(json!({"events": [], "nextForwardToken": "f/1"})),
+    ])
+    .await;
+    let request = reqwest::Client::new().post(server.url("/")).json(&json!({"logGroupName": "/app"}));
+    let (events, retries) = collect_all(request.paginate::<ThrottledLogEvents>().retry(patient())).await;
+    assert_eq!(events.len(), 1);
+    assert_eq!(retries, 2);
+    let arrivals = server.requests().len();
+    assert_eq!(arrivals, 4);
+}
+
+fn epoch_ms(at: SystemTime) -> u64 {
+    u64::try_from(at.duration_since(UNIX_EPOCH).unwrap().as_millis()).unwrap()
+}
+
+#[tokio::test]
+async fn linear_ratelimited_400s_wait_for_the_epoch_ms_reset_under_faults() {
+    let page = |at: usize| {
+        let nodes: Vec<Value> =
+            (0..3).map(|i| json!({"identifier": format!("ENG-{}", at * 3 + i)})).collect();
+        let more = at + 1 < PAGES;
+        let info = json!({"hasNextPage": more, "endCursor": format!("c{}", at + 1)});
+        MockResponse::json(json!({"data": {"issues": {"nodes": nodes, "pageInfo": info}}}))
+            .with_header("x-ratelimit-requests-remaining", "1400")
+    };
+    let page_of = |r: &RecordedRequest| {
+        r.json().unwrap()["variables"]["after"]
+            .as_str()
+            .map_or(0, |c| c.trim_start_matches('c').parse().unwrap())
+    };
+    let throttle = || {
+        let reset = epoch_ms(SystemTime::now() + Duration::from_millis(120));
+        let error = json!({"message": "Rate limit exceeded", "extensions": {"code": "RATELIMITED"}});
+        MockResponse::status(400, json!({"data": null, "errors": [error]}))
+            .with_header("x-ratelimit-requests-limit", "1500")
+            .with_header("x-ratelimit-requests-remaining", "0")
+            .with_header("x-ratelimit-requests-reset", reset.to_string())
+    };
+    let (pages, log) = with_faults(faults(13), move |r: &RecordedRequest| page(page_of(r)));
+    let handler = throttle_once(|at| at % 4 == 2, page_of, throttle, pages);
+    let (handler, waits) = watch_waits(handler, Some("x-ratelimit-requests-reset"), "RATELIMITED");
+    let server = MockServer::start(handler).await;
+    let query = "query Issues($first: Int, $after: String) { issues(first: $first, after: $after) { nodes { identifier } pageInfo { hasNextPage endCursor } } }";
+    let request = reqwest::Client::new()
+        .post(server.url("/graphql"))
+        .header("authorization", "lin_api_secret")
+        .json(&json!({"query": query, "variables": {}}));
+    let (issues, retries) = collect_all(request.paginate::<LinearIssues>().retry(patient())).await;
+
+    let expected: Vec<String> = (0..PAGES * 3).map(|n| format!("ENG-{n}")).collect();
+    assert_eq!(issues.into_iter().map(|i| i.identifier).collect::<Vec<_>>(), expected);
+    assert_no_request_inside_a_wait(
+        &waits,
+        &log,
+        retries,
+        (0..PAGES).filter(|at| at % 4 == 2).count() as u64,
+    );
 }
 
 // ---- 2. The same token twice means the end ----

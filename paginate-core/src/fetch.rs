@@ -254,8 +254,14 @@ async fn exchange<P: Paginated>(fetcher: &Fetcher, request: reqwest::Request) ->
     if !status.is_success() {
         let label = describe(&method, response.url());
         // Only the start of an error body is read: enough for the message.
-        let body = read_prefix(&mut response, ERROR_BODY_CAP.min(fetcher.max_body)).await;
-        return Err(status_failure(&P::SPEC, status, label, &quota, &body, now));
+        let (body, cut_short) = read_prefix(&mut response, ERROR_BODY_CAP.min(fetcher.max_body)).await;
+        let mut failure = status_failure(&P::SPEC, status, label, &quota, &body, now);
+        // A declaration that reads error bodies cannot tell what a body cut
+        // short meant (a rate limit?): a bad body, retried per `retry_bad_bodies`.
+        if cut_short && reads_error_bodies(&P::SPEC) && !failure.retryable {
+            failure.retryable = fetcher.policy.retry_bad_bodies;
+        }
+        return Err(failure);
     }
     // A spent quota holds the next request until the reset (pacing, not a
     // failure), at most as long as a retry would wait.
@@ -327,12 +333,19 @@ fn raw_api_error(spec: &Spec, body: &[u8]) -> Option<String> {
     let json: serde_json::Value = serde_json::from_slice(body).ok()?;
     for (path, values) in fields {
         if let Some(code) = path.and_then(|path| at_path(&json, path)).and_then(|v| v.as_str())
-            && values.contains(&code)
+            && is_one_of(code, values)
         {
             return Some(code.to_owned());
         }
     }
     at_path(&json, spec.api_error_path?).and_then(ApiErrorValue::to_api_error)
+}
+
+/// Whether a value read from an error body is one of the declared `values`.
+/// A value with a namespace (`com.amazon.coral.availability#ThrottlingException`,
+/// as AWS writes `__type`) also matches its last part, as AWS SDKs read it.
+fn is_one_of(value: &str, values: &[&str]) -> bool {
+    values.contains(&value) || value.rsplit_once('#').is_some_and(|(_, name)| values.contains(&name))
 }
 
 /// A declaration that some error responses mean one thing (a rate limit, an
@@ -372,7 +385,7 @@ impl ErrorRule<'_> {
         }
         let field_says = self.field.and_then(|path| at_path(json?, path)).is_some_and(|v| {
             let text = v.as_str().map_or_else(|| v.to_string(), str::to_owned);
-            self.values.contains(&text.as_str())
+            is_one_of(&text, self.values)
         });
         let text_says = self.text.is_some_and(|needle| {
             String::from_utf8_lossy(body).to_lowercase().contains(&needle.to_lowercase())
@@ -426,17 +439,28 @@ fn status_failure(
     }
 }
 
-/// At most `cap` bytes of the body; a read error ends it where it is.
-async fn read_prefix(response: &mut reqwest::Response, cap: u64) -> Bytes {
+/// At most `cap` bytes of the body, and whether a read error cut it short
+/// (it ends where it is).
+async fn read_prefix(response: &mut reqwest::Response, cap: u64) -> (Bytes, bool) {
     let cap = usize::try_from(cap).unwrap_or(usize::MAX);
     let mut body = Vec::new();
     while body.len() < cap {
         match response.chunk().await {
             Ok(Some(chunk)) => body.extend_from_slice(&chunk[..chunk.len().min(cap - body.len())]),
-            Ok(None) | Err(_) => break,
+            Ok(None) => break,
+            Err(_) => return (body.into(), true),
         }
     }
-    body.into()
+    (body.into(), false)
+}
+
+/// Whether what an error response means depends on its body.
+fn reads_error_bodies(spec: &Spec) -> bool {
+    spec.rate_limit_match.is_some()
+        || spec.rate_limit_field.is_some()
+        || spec.rate_limit_wait_field.is_some()
+        || spec.cursor_expired_match.is_some()
+        || spec.cursor_expired_field.is_some()
 }
 
 enum BodyError {
@@ -573,10 +597,12 @@ mod tests {
             cursor_expired_statuses: &[400],
             ..Spec::DEFAULT
         };
-        let throttled = failure(&both, 400, r#"{"__type":"ThrottlingException"}"#);
-        assert!(
-            matches!(throttled.kind, ErrorKind::Status { rate_limited: true, .. }) && throttled.retryable
-        );
+        let namespaced = r#"{"__type":"com.amazon.coral.availability#ThrottlingException"}"#;
+        for body in [r#"{"__type":"ThrottlingException"}"#, namespaced] {
+            let throttled = failure(&both, 400, body);
+            assert!(matches!(throttled.kind, ErrorKind::Status { rate_limited: true, .. }), "{body}");
+            assert!(throttled.retryable);
+        }
         assert!(expired(&failure(&both, 400, r#"{"__type":"InvalidParameterException"}"#)));
     }
 }

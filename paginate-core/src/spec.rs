@@ -133,7 +133,7 @@ pub struct Spec {
     pub rate_limit_statuses: &'static [u16],
     /// Text whose presence in an error body (case-insensitive) means "rate limited" (`rate_limit_match = "Rate Limit Exceeded"`, Canvas).
     pub rate_limit_match: Option<&'static str>,
-    /// A JSON path into an error body (any status, 2xx included when the page does not decode) whose value, compared with `rate_limit_errors`, means "rate limited"
+    /// A JSON path into an error body (any status, 2xx included when the page does not decode) whose value, compared with `rate_limit_errors` (a value `namespace#Name`, as AWS writes `__type`, also matches `Name`), means "rate limited"
     /// (`rate_limit_field = "__type"` for AWS, `"errors[].extensions.code"` for Linear GraphQL). Segments split on '.', and a segment `[]` means "any element of an array": "errors[].extensions.code" -> &["errors", "[]", "extensions", "code"].
     pub rate_limit_field: Option<&'static [&'static str]>,
     /// A response header holding when the limit resets, besides the common ones read by default (`rate_limit_reset_header = "x-ratelimit-requests-reset"`). Lower-cased at compile time.
