@@ -87,7 +87,9 @@ pub struct Spec {
     pub page: Option<Target>,
     /// The number of the first page (`first_page = 0 | 1`, default 1); page style only.
     pub first_page: u64,
-    /// Where the page size goes (`page_size_param` / `page_size_body`).
+    /// Where the page size goes (`page_size_param` / `page_size_body`). On a
+    /// link or custom style, on the first request only: later ones are the
+    /// server's next URL, or what `next_request` builds from the user's request.
     pub page_size: Option<Target>,
     /// The page size sent on every request (`page_size = N`), unless overridden at run time.
     pub default_page_size: Option<u64>,

@@ -249,6 +249,8 @@ impl<P: Paginated> Paginator<P> {
 
     /// The page size to ask for, overriding the declared `page_size` and any
     /// value in the request. Checked against `max_page_size` before the first request.
+    /// A link or custom walk sends it on its first request only (see the
+    /// declared `page_size`).
     pub fn page_size(mut self, size: u64) -> Self {
         self.options.page_size = Some(size);
         self

@@ -70,7 +70,7 @@ use syn::{DeriveInput, parse_macro_input};
 /// | `style = "offset"` | A count of items to skip; it advances by the number of items received. |
 /// | `style = "page"` | A page number that advances by one. |
 /// | `style = "link"` | The next page is a URL: the `rel="next"` link of the `Link` response header, or the field named by `next_url`. |
-/// | `style = "custom"` | The escape hatch: `next_state = "f"` (a `fn(&Self) -> Option<serde_json::Value>`, the state of the next request, `None` at the end) and `next_request = "g"` (a `fn(&reqwest::Request, &serde_json::Value) -> reqwest::Request`, the next request built from your first one and that state). Streams, limits, retries, checkpoints (the state is stored) and loop guards all apply. |
+/// | `style = "custom"` | The escape hatch: `next_state = "f"` (a `fn(&Self) -> Option<serde_json::Value>`, the state of the next request, `None` at the end) and `next_request = "g"` (a `fn(&reqwest::Request, &serde_json::Value) -> reqwest::Request`, the next request built from your first one and that state). Streams, limits, retries, checkpoints (the state is stored) and loop guards all apply; the page-size keys only affect the first request. |
 ///
 /// `style` is required. The keys below marked with a style are only accepted
 /// on that style.
@@ -158,7 +158,11 @@ use syn::{DeriveInput, parse_macro_input};
 ///
 /// At most one of `page_size_param` / `page_size_body` / `page_size_header`;
 /// `page_size` and `max_page_size` need one of them. On a link style the page
-/// size goes on the first request only: the next URLs carry their own.
+/// size goes on the first request only: the next URLs carry their own. On a
+/// custom style too: these keys (and `Paginator::page_size`) only affect the
+/// first request, since `next_request` builds every later one from your
+/// request as you wrote it, without the declared page size; put it there if
+/// the API needs it again.
 ///
 /// # Stop signals
 ///
