@@ -814,3 +814,49 @@ async fn a_checkpoint_taken_while_a_restarted_walk_catches_up_resumes_exactly() 
     tasks.extend(rest);
     assert_eq!(gids(&tasks), all_gids(23));
 }
+
+// ---- 5. A custom walk's page size goes on its first request only ----
+
+/// A scroll whose next requests are built by `scroll_request` from the
+/// user's request, which does not hold the declared page size.
+#[derive(Debug, Deserialize, Paginated)]
+#[paginate(style = "custom", next_state = "scroll_state", next_request = "scroll_request")]
+#[paginate(page_size_param = "size", page_size = 2, stop_on_empty_page)]
+struct Scroll {
+    #[paginate(items)]
+    hits: Vec<u64>,
+    scroll_id: String,
+}
+
+#[allow(clippy::unnecessary_wraps)] // the signature `next_state` takes
+fn scroll_state(page: &Scroll) -> Option<Value> {
+    Some(Value::from(page.scroll_id.clone()))
+}
+
+fn scroll_request(first: &reqwest::Request, state: &Value) -> reqwest::Request {
+    let mut next = first.try_clone().unwrap();
+    next.url_mut().set_path("/_search/scroll");
+    next.url_mut().query_pairs_mut().append_pair("scroll_id", state.as_str().unwrap());
+    next
+}
+
+#[tokio::test]
+async fn the_page_size_of_a_custom_walk_goes_on_the_first_request_only() {
+    let server = MockServer::start(|r: &RecordedRequest| {
+        let at: u64 = r.query("scroll_id").map_or(0, |id| id.parse().unwrap());
+        let hits: Vec<u64> = if at < 3 { vec![at * 2, at * 2 + 1] } else { vec![] };
+        MockResponse::json(json!({"hits": hits, "scroll_id": (at + 1).to_string()}))
+    })
+    .await;
+    let hits = reqwest::Client::new()
+        .get(server.url("/index/_search?scroll=1m"))
+        .paginate::<Scroll>()
+        .collect()
+        .await
+        .unwrap();
+    assert_eq!(hits, [0, 1, 2, 3, 4, 5]);
+    let requests = server.requests();
+    let sizes: Vec<Option<String>> = requests.iter().map(|r| r.query("size")).collect();
+    assert_eq!(sizes, [Some("2".to_owned()), None, None, None]);
+    assert_eq!(requests[1].raw_query.as_deref(), Some("scroll=1m&scroll_id=1"));
+}
