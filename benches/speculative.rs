@@ -112,6 +112,9 @@ fn report(title: &str, labels: &[&str; 2], ms: &[Vec<f64>], target: f64) {
 }
 
 fn main() {
+    const PAGES: u64 = 200;
+    const WALKS: usize = 20;
+    const WALK_PAGES: u64 = 20;
     let args = parse_args();
     let runtime = tokio::runtime::Builder::new_multi_thread().enable_all().build().expect("client runtime");
     let client = reqwest::Client::new();
@@ -122,7 +125,6 @@ fn main() {
     );
 
     // Part 1: one walk with no total.
-    const PAGES: u64 = 200;
     let one = server(args.latency, PAGES);
     let url = Url::parse(&one.url("/items")).expect("url");
     let mut wasted = Vec::new();
@@ -144,14 +146,11 @@ fn main() {
         5.0,
     );
     println!(
-        "  requests sent past the end and dropped, per speculative walk: {:?} (at most 7 = concurrency - 1)",
-        wasted
+        "  requests sent past the end and dropped, per speculative walk: {wasted:?} (at most 7 = concurrency - 1)"
     );
     drop(one);
 
     // Part 2: 20 walks of 20 pages.
-    const WALKS: usize = 20;
-    const WALK_PAGES: u64 = 20;
     let many = server(args.latency, WALK_PAGES);
     let url = Url::parse(&many.url("/items")).expect("url");
     let ms = common::interleaved(2, args.warmup, args.rounds, |side| {

@@ -1392,14 +1392,14 @@ mod cloudwatch_logs {
             if r.header("x-amz-target") != Some("Logs_20140328.GetLogEvents") || body["logStreamName"] != "web-1" {
                 return MockResponse::status(400, json!({"__type": "InvalidParameterException", "message": "stream lost"}));
             }
-            let limit = body["limit"].as_u64().unwrap() as usize;
+            let limit = usize::try_from(body["limit"].as_u64().unwrap()).unwrap();
             let at = body["nextToken"].as_str().map_or(0, |t| (0..10).find(|n| token(*n) == t).unwrap());
             // One throttle on the second page: retried, nothing lost.
             if at == 1 && !throttled.swap(true, std::sync::atomic::Ordering::SeqCst) {
                 return MockResponse::status(400, json!({"__type": "ThrottlingException", "message": "Rate exceeded"}));
             }
             let events: Vec<Value> = (at * limit..(at * limit + limit).min(5))
-                .map(|n| json!({"timestamp": 1_700_000_000_000_i64 + n as i64, "message": format!("line {n}"), "ingestionTime": 0}))
+                .map(|n| json!({"timestamp": 1_700_000_000_000_u64 + n as u64, "message": format!("line {n}"), "ingestionTime": 0}))
                 .collect();
             let next = if events.is_empty() { at } else { at + 1 };
             MockResponse::json(json!({"events": events, "nextForwardToken": token(next), "nextBackwardToken": "b/0/s"}))
@@ -1503,7 +1503,7 @@ mod linear {
             if reset.is_some_and(|at| now < at) {
                 seen_early.store(true, std::sync::atomic::Ordering::SeqCst);
             }
-            let first = body["variables"]["first"].as_u64().unwrap() as usize;
+            let first = usize::try_from(body["variables"]["first"].as_u64().unwrap()).unwrap();
             let start = body["variables"]["after"].as_str().map_or(0, |c| c.trim_start_matches("cursor-").parse().unwrap());
             // The quota runs out once, on the second page.
             if start > 0 && reset.is_none() {

@@ -168,7 +168,7 @@ async fn aws_throttling_400s_are_retried_after_a_backoff_under_faults() {
     let throttle = || {
         // Both spellings AWS uses for the exception's name.
         static NEXT: AtomicU64 = AtomicU64::new(0);
-        let name = if NEXT.fetch_add(1, Ordering::SeqCst) % 2 == 0 {
+        let name = if NEXT.fetch_add(1, Ordering::SeqCst).is_multiple_of(2) {
             "ThrottlingException"
         } else {
             "com.amazon.coral.availability#ThrottlingException"

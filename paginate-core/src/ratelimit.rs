@@ -54,6 +54,7 @@ struct Gate {
     next_slot: Option<Instant>,
 }
 
+#[allow(clippy::missing_fields_in_debug)] // `inner` is shown through its gate's fields
 impl fmt::Debug for RateLimiter {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let gate = self.lock();
