@@ -860,3 +860,28 @@ async fn the_page_size_of_a_custom_walk_goes_on_the_first_request_only() {
     assert_eq!(sizes, [Some("2".to_owned()), None, None, None]);
     assert_eq!(requests[1].raw_query.as_deref(), Some("scroll=1m&scroll_id=1"));
 }
+
+#[tokio::test]
+async fn a_checkpoint_from_the_first_pages_sent_again_skips_past_them() {
+    let server = asana(23, false, |start, refused| start == 10 && refused == 0).await;
+    let request = || reqwest::Client::new().get(server.url("/tasks"));
+    let mut pages = request()
+        .paginate::<Tasks>()
+        .on_cursor_expired(paginated::ExpiredCursorPolicy::Restart { max_restarts: 1 })
+        .lookahead(0)
+        .pages();
+    let mut tasks = Vec::new();
+    for _ in 0..3 {
+        tasks.extend(pages.try_next().await.unwrap().unwrap().data);
+    }
+    // Two pages, then the first page of the restarted walk, emptied.
+    assert_eq!(gids(&tasks), all_gids(10));
+    let checkpoint = pages.checkpoint().unwrap();
+    assert_eq!((checkpoint.items_received, checkpoint.skip_items), (5, 5));
+    drop(pages);
+    server.take_requests();
+    let rest = request().paginate::<Tasks>().resume_from(checkpoint).collect().await.unwrap();
+    tasks.extend(rest);
+    assert_eq!(gids(&tasks), all_gids(23));
+    assert_eq!(starts(&server), [5, 10, 15, 20], "the page at 5 comes again, all of it skipped");
+}
