@@ -178,6 +178,7 @@ use syn::{DeriveInput, parse_macro_input};
 /// | `stop_on_short_page` | — | a page has fewer items than the page size |
 /// | `stop_on_empty_page` | — | a page has no items (always on for `offset` and `page`) |
 /// | `stop_on_same_cursor` | — | cursor style: the next cursor is the one the page's own request sent (CloudWatch Logs `nextToken`, Solr `cursorMark`); ends with `StopReason::SameCursor`, while a cursor seen on an earlier page (A→B→A) is still a loop error |
+/// | `max_pages = N` | — | that many pages were received, on every style (a link walk has no other depth limit); ends with `StopReason::MaxPages`, and `Paginator::max_pages(n)` overrides it. Not `max_page`, the page style's limit on page numbers, which ends with an error |
 ///
 /// The flags are written bare or as `= true` / `= false` (as is
 /// `cursor_encoded`). A cursor walk also ends when there is no next cursor
@@ -247,7 +248,6 @@ use syn::{DeriveInput, parse_macro_input};
 /// | `rate_limit_reset_header = "X-Name"` | A response header saying when the limit resets, read besides the common ones (`rate_limit_reset_header = "X-RateLimit-Requests-Reset"`, Linear). Lower-cased at compile time. |
 /// | `rate_limit_remaining_header = "X-Name"` | A response header saying how many requests remain, read besides the common ones. Lower-cased at compile time. |
 /// | `rate_limit_wait_field = "a.b"` | A path of JSON keys in a rate-limited response's body holding the seconds to wait (Close `error.rate_reset`); same syntax as `rate_limit_field`. |
-/// | `max_pages = N` | The most pages a walk requests, on every style (a link walk has no other depth limit): a normal end, `StopReason::MaxPages`. `Paginator::max_pages(n)` overrides it. Not `max_page`, the page-style limit on page numbers. |
 /// | `cursor_expired_status = 400` | Cursor, link, custom: statuses that mean "the cursor (next URL, state) expired" (Asana 400, an Elasticsearch scroll's 404): an integer, or a string of comma-separated statuses, each from 400 to 599 but 429. With `cursor_expired_match` or `cursor_expired_field`, such a status counts only when the error body says so too. An expired cursor is `ErrorKind::CursorExpired`: not retried, and resuming from its checkpoint cannot help; `Paginator::on_cursor_expired(ExpiredCursorPolicy::Restart { .. })` starts the walk over instead. |
 /// | `cursor_expired_match = "expired"` | Cursor, link, custom: text whose presence in an error body (case-insensitive) means the cursor expired (Asana: `"offset"`). Without `cursor_expired_status`, on any status that is not a success. |
 /// | `cursor_expired_field = "[].errorCode"` | Cursor, link, custom: a path of JSON keys in an error body whose value, compared with `cursor_expired_error`, means the cursor expired (Salesforce's `[{"errorCode": "INVALID_QUERY_LOCATOR"}]`); same syntax as `rate_limit_field`. Needs `cursor_expired_error`. |
