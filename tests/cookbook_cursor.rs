@@ -1400,3 +1400,279 @@ mod gitlab {
         );
     }
 }
+
+mod cloudwatch_logs {
+    use super::*;
+
+    // cookbook: cloudwatch_logs
+    #[derive(Debug, Deserialize)]
+    struct OutputLogEvent {
+        timestamp: i64,
+        message: String,
+        #[serde(rename = "ingestionTime")]
+        ingestion_time: i64,
+    }
+
+    /// CloudWatch Logs `GetLogEvents` (AWS JSON 1.1, `X-Amz-Target:
+    /// Logs_20140328.GetLogEvents`): `nextForwardToken` goes back as `nextToken`
+    /// in the body, and the end of the stream is the same token coming back.
+    /// Throttling is a `400` whose `__type` names the exception.
+    #[derive(Debug, Deserialize, Paginated)]
+    #[serde(rename_all = "camelCase")]
+    #[paginate(style = "cursor", cursor_field = "next_forward_token", cursor_body = "nextToken")]
+    #[paginate(stop_on_same_cursor, page_size_body = "limit", page_size = 10000, max_page_size = 10000)]
+    #[paginate(
+        rate_limit_status = 400,
+        rate_limit_field = "__type",
+        rate_limit_error = "ThrottlingException"
+    )]
+    struct LogEvents {
+        #[paginate(items)]
+        events: Vec<OutputLogEvent>,
+        next_forward_token: Option<String>,
+        next_backward_token: Option<String>,
+    }
+    // end cookbook
+
+    fn token(n: usize) -> String {
+        format!("f/3848058893810097664902196014097384584924163726553809{n:04}/s")
+    }
+
+    #[tokio::test]
+    async fn next_token_until_the_same_token_comes_back() {
+        let throttled = std::sync::atomic::AtomicBool::new(false);
+        let server = MockServer::start(move |r: &RecordedRequest| {
+            let body = r.json().unwrap_or_default();
+            if r.header("x-amz-target") != Some("Logs_20140328.GetLogEvents") || body["logStreamName"] != "web-1" {
+                return MockResponse::status(400, json!({"__type": "InvalidParameterException", "message": "stream lost"}));
+            }
+            let limit = usize::try_from(body["limit"].as_u64().unwrap()).unwrap();
+            let at = body["nextToken"].as_str().map_or(0, |t| (0..10).find(|n| token(*n) == t).unwrap());
+            // One throttle on the second page: retried, nothing lost.
+            if at == 1 && !throttled.swap(true, std::sync::atomic::Ordering::SeqCst) {
+                return MockResponse::status(400, json!({"__type": "ThrottlingException", "message": "Rate exceeded"}));
+            }
+            let events: Vec<Value> = (at * limit..(at * limit + limit).min(5))
+                .map(|n| json!({"timestamp": 1_700_000_000_000_u64 + n as u64, "message": format!("line {n}"), "ingestionTime": 0}))
+                .collect();
+            let next = if events.is_empty() { at } else { at + 1 };
+            MockResponse::json(json!({"events": events, "nextForwardToken": token(next), "nextBackwardToken": "b/0/s"}))
+        })
+        .await;
+        let request = reqwest::Client::new()
+            .post(server.url("/"))
+            .header("x-amz-target", "Logs_20140328.GetLogEvents")
+            .header("content-type", "application/x-amz-json-1.1")
+            .json(
+                &json!({"logGroupName": "/aws/lambda/app", "logStreamName": "web-1", "startFromHead": true}),
+            );
+        let retry = paginated::RetryPolicy::default().throttle_backoff(std::time::Duration::from_millis(10));
+        let (events, end) = walk(request.paginate::<LogEvents>().page_size(2).retry(retry)).await;
+
+        assert_eq!(
+            events.iter().map(|e| e.message.as_str()).collect::<Vec<_>>(),
+            ["line 0", "line 1", "line 2", "line 3", "line 4"]
+        );
+        assert_eq!(end, Some(StopReason::SameCursor));
+        let tokens: Vec<Value> = bodies(&server.requests()).iter().map(|b| b["nextToken"].clone()).collect();
+        // The throttled request is sent again; the last page hands `token(3)` back.
+        assert_eq!(tokens, [Value::Null, json!(token(1)), json!(token(1)), json!(token(2)), json!(token(3))]);
+    }
+}
+
+mod linear {
+    use super::*;
+
+    // cookbook: linear
+    #[derive(Debug, Deserialize)]
+    struct Issue {
+        id: String,
+        identifier: String,
+        title: String,
+    }
+
+    #[derive(Debug, Deserialize)]
+    #[serde(rename_all = "camelCase")]
+    struct PageInfo {
+        has_next_page: bool,
+        end_cursor: Option<String>,
+    }
+
+    #[derive(Debug, Deserialize)]
+    #[serde(rename_all = "camelCase")]
+    struct IssueConnection {
+        nodes: Vec<Issue>,
+        page_info: PageInfo,
+    }
+
+    #[derive(Debug, Deserialize)]
+    struct Data {
+        issues: IssueConnection,
+    }
+
+    /// Linear GraphQL (`POST /graphql`): `pageInfo.endCursor` goes into
+    /// `variables.after`, `first` is the page size. Rate limited is a `400` whose
+    /// `errors[].extensions.code` is `RATELIMITED`, with the reset in epoch
+    /// milliseconds in `X-RateLimit-Requests-Reset`.
+    #[derive(Debug, Deserialize, Paginated)]
+    #[paginate(
+        style = "cursor",
+        cursor_field = "data.issues.page_info.end_cursor",
+        cursor_body = "variables.after"
+    )]
+    #[paginate(
+        has_more = "data.issues.page_info.has_next_page",
+        items = "data.issues.nodes",
+        item_type = "Issue"
+    )]
+    #[paginate(
+        page_size_body = "variables.first",
+        page_size = 250,
+        max_page_size = 250,
+        api_error = "errors"
+    )]
+    #[paginate(rate_limit_field = "errors[].extensions.code", rate_limit_error = "RATELIMITED")]
+    #[paginate(rate_limit_reset_header = "X-RateLimit-Requests-Reset")]
+    #[paginate(rate_limit_remaining_header = "X-RateLimit-Requests-Remaining")]
+    struct Issues {
+        data: Data,
+        errors: Option<Vec<Value>>,
+    }
+    // end cookbook
+
+    const QUERY: &str = "query Issues($first: Int, $after: String) { issues(first: $first, after: $after) { nodes { id identifier title } pageInfo { hasNextPage endCursor } } }";
+
+    #[tokio::test]
+    async fn end_cursor_into_variables_and_the_epoch_ms_reset_is_honoured() {
+        let reset_at: std::sync::Mutex<Option<std::time::SystemTime>> = std::sync::Mutex::new(None);
+        let early = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
+        let seen_early = early.clone();
+        let server = MockServer::start(move |r: &RecordedRequest| {
+            let body = r.json().unwrap();
+            if r.header("authorization") != Some("lin_api_secret") || body["query"] != QUERY {
+                return MockResponse::status(400, json!({"errors": [{"message": "query lost", "extensions": {"code": "GRAPHQL_VALIDATION_FAILED"}}]}));
+            }
+            let now = std::time::SystemTime::now();
+            let mut reset = reset_at.lock().unwrap();
+            if reset.is_some_and(|at| now < at) {
+                seen_early.store(true, std::sync::atomic::Ordering::SeqCst);
+            }
+            let first = usize::try_from(body["variables"]["first"].as_u64().unwrap()).unwrap();
+            let start = body["variables"]["after"].as_str().map_or(0, |c| c.trim_start_matches("cursor-").parse().unwrap());
+            // The quota runs out once, on the second page.
+            if start > 0 && reset.is_none() {
+                let at = now + std::time::Duration::from_millis(150);
+                *reset = Some(at);
+                let ms = at.duration_since(std::time::UNIX_EPOCH).unwrap().as_millis();
+                let error = json!({"message": "Rate limit exceeded", "extensions": {"code": "RATELIMITED"}});
+                return MockResponse::status(400, json!({"errors": [error]}))
+                    .with_header("x-ratelimit-requests-remaining", "0")
+                    .with_header("x-ratelimit-requests-reset", ms.to_string());
+            }
+            let nodes: Vec<Value> = (start..(start + first).min(5))
+                .map(|n| json!({"id": format!("9cfb482a-{n}"), "identifier": format!("ENG-{}", n + 1), "title": format!("Issue {n}")}))
+                .collect();
+            let more = start + first < 5;
+            let info = json!({"hasNextPage": more, "endCursor": format!("cursor-{}", start + nodes.len())});
+            MockResponse::json(json!({"data": {"issues": {"nodes": nodes, "pageInfo": info}}}))
+                .with_header("x-ratelimit-requests-remaining", "1499")
+        })
+        .await;
+        let request = reqwest::Client::new()
+            .post(server.url("/graphql"))
+            .header("authorization", "lin_api_secret")
+            .json(&json!({"query": QUERY, "variables": {}}));
+        let (issues, end) = walk(request.paginate::<Issues>().page_size(2)).await;
+
+        assert_eq!(
+            issues.iter().map(|i| i.identifier.as_str()).collect::<Vec<_>>(),
+            ["ENG-1", "ENG-2", "ENG-3", "ENG-4", "ENG-5"]
+        );
+        assert_eq!(end, Some(StopReason::NoMore));
+        assert!(
+            !early.load(std::sync::atomic::Ordering::SeqCst),
+            "a request came before the advertised reset"
+        );
+        let afters: Vec<Value> =
+            bodies(&server.requests()).iter().map(|b| b["variables"]["after"].clone()).collect();
+        assert_eq!(afters, [Value::Null, json!("cursor-2"), json!("cursor-2"), json!("cursor-4")]);
+    }
+}
+
+mod asana {
+    use super::*;
+
+    // cookbook: asana
+    #[derive(Debug, Deserialize)]
+    struct Task {
+        gid: String,
+        name: String,
+    }
+
+    #[derive(Debug, Deserialize)]
+    struct NextPage {
+        offset: String,
+        path: String,
+        uri: String,
+    }
+
+    /// Asana `GET /api/1.0/tasks`: `next_page.offset` goes back as `offset`; the
+    /// last page has `next_page: null`. Offsets expire: an old one is a `400` whose
+    /// message names the offset.
+    #[derive(Debug, Deserialize, Paginated)]
+    #[paginate(style = "cursor", cursor_field = "next_page.offset", cursor_param = "offset")]
+    #[paginate(page_size_param = "limit", page_size = 100, max_page_size = 100)]
+    #[paginate(cursor_expired_status = 400, cursor_expired_match = "offset", dedup_by = "gid")]
+    struct Tasks {
+        #[paginate(items)]
+        data: Vec<Task>,
+        next_page: Option<NextPage>,
+    }
+    // end cookbook
+
+    fn offset(n: usize) -> String {
+        format!("eyJ0eXAiOiJKV1QiLCJhbGciOiJIUzI1NiJ9.{n}")
+    }
+
+    #[tokio::test]
+    async fn an_expired_offset_starts_the_walk_over_and_nothing_comes_twice() {
+        let expired = std::sync::atomic::AtomicBool::new(false);
+        let server = MockServer::start(move |r: &RecordedRequest| {
+            if r.query("project").as_deref() != Some("1204970418") || r.query("opt_fields").as_deref() != Some("name") {
+                return MockResponse::status(400, json!({"errors": [{"message": "project: Missing input"}]}));
+            }
+            let limit: usize = r.query("limit").map_or(20, |v| v.parse().unwrap());
+            let start = r.query("offset").map_or(0, |o| o.rsplit('.').next().unwrap().parse().unwrap());
+            // The offset of the third page has expired by the time it is used, once.
+            if start == 4 && !expired.swap(true, std::sync::atomic::Ordering::SeqCst) {
+                let message = format!("Offset {} is no longer valid. Please restart your request.", offset(4));
+                return MockResponse::status(400, json!({"errors": [{"message": message, "help": "https://developers.asana.com/docs/pagination"}]}));
+            }
+            let data: Vec<Value> = (start..(start + limit).min(7))
+                .map(|n| json!({"gid": format!("120497041800{n}"), "name": format!("Task {n}"), "resource_type": "task"}))
+                .collect();
+            let next = (start + limit < 7).then(|| {
+                let o = offset(start + limit);
+                json!({"offset": o, "path": format!("/tasks?limit={limit}&offset={o}"), "uri": format!("https://app.asana.com/api/1.0/tasks?limit={limit}&offset={o}")})
+            });
+            MockResponse::json(json!({"data": data, "next_page": next}))
+        })
+        .await;
+        let request = reqwest::Client::new()
+            .get(server.url("/api/1.0/tasks?project=1204970418&opt_fields=name"))
+            .bearer_auth("2/1204/secret");
+        let walk_over = paginated::ExpiredCursorPolicy::Restart { max_restarts: 3 };
+        let (tasks, end) = walk(request.paginate::<Tasks>().page_size(2).on_cursor_expired(walk_over)).await;
+
+        assert_eq!(
+            tasks.iter().map(|t| t.name.as_str()).collect::<Vec<_>>(),
+            ["Task 0", "Task 1", "Task 2", "Task 3", "Task 4", "Task 5", "Task 6"]
+        );
+        assert_eq!(end, Some(StopReason::NoCursor));
+        // Refused at the third page, then from the first request again.
+        let offsets: Vec<Option<String>> = param(&server.requests(), "offset");
+        let expected: Vec<Option<String>> =
+            [None, Some(2), Some(4), None, Some(2), Some(4), Some(6)].iter().map(|n| n.map(offset)).collect();
+        assert_eq!(offsets, expected);
+    }
+}

@@ -1,13 +1,14 @@
-//! Cookbook, `style = "offset"`: APIs that take a count of items to skip. Each
-//! module declares one API exactly as `docs/cookbook.md` shows it (the text
-//! between `// cookbook:` and `// end cookbook` is copied there) and walks a
-//! small loopback fake of that API's pagination: the exact requests, every item
-//! once and in order, the end.
+//! Cookbook, `style = "offset"` and `style = "page"`: APIs that take a count
+//! of items to skip, or a page number. Each module declares one API exactly as
+//! `docs/cookbook.md` shows it (the text between `// cookbook:` and
+//! `// end cookbook` is copied there) and walks a small loopback fake of that
+//! API's pagination: the exact requests, every item once and in order, the end.
 #![allow(dead_code)] // The declarations carry realistic fields that the tests do not all read.
 #![allow(clippy::wildcard_imports)] // Every API module takes the shared helpers with `use super::*`.
 
+use futures_util::TryStreamExt;
 use paginated::testing::{MockResponse, MockServer, RecordedRequest};
-use paginated::{PaginateExt, Paginated, StopReason};
+use paginated::{ErrorKind, PaginateExt, Paginated, StopReason};
 use serde::Deserialize;
 use serde_json::{Value, json};
 
@@ -216,5 +217,98 @@ mod pagerduty {
                 "statuses[]=triggered&statuses[]=acknowledged&limit=2&offset=4"
             ]
         );
+    }
+}
+
+mod freshdesk {
+    use super::*;
+
+    // cookbook: freshdesk
+    #[derive(Debug, Deserialize)]
+    struct Ticket {
+        id: u64,
+        subject: String,
+        status: u8,
+    }
+
+    /// Freshdesk `GET /api/v2/tickets`: a bare JSON array; `page` from 1 and
+    /// `per_page` (at most 100) in the query. A short page is the last one (the
+    /// `link` header is only there when a next page is, and may be left out), and
+    /// a page past 300 is refused: the walk stops before asking for it.
+    #[derive(Debug, Deserialize, Paginated)]
+    #[serde(transparent)]
+    #[paginate(style = "page", page_param = "page", page_size_param = "per_page", page_size = 100)]
+    #[paginate(max_page_size = 100, max_page = 300, stop_on_short_page)]
+    struct Tickets {
+        #[paginate(items)]
+        tickets: Vec<Ticket>,
+    }
+    // end cookbook
+
+    /// `n` tickets; `with_link` says whether a `link` header names the next page.
+    async fn helpdesk(n: usize, with_link: bool) -> MockServer {
+        MockServer::start(move |r: &RecordedRequest| {
+            if r.query("updated_since").as_deref() != Some("2024-01-01T00:00:00Z") {
+                return MockResponse::status(400, json!({"description": "Validation failed", "errors": [{"field": "updated_since", "code": "missing_field"}]}));
+            }
+            let page: usize = r.query("page").map_or(1, |v| v.parse().unwrap());
+            let per_page: usize = r.query("per_page").map_or(30, |v| v.parse().unwrap());
+            if page > 300 {
+                let error = json!({"field": "page", "message": "Has 301 which is greater than the max of 300", "code": "invalid_value"});
+                return MockResponse::status(400, json!({"description": "Validation failed", "errors": [error]}));
+            }
+            let tickets: Vec<Value> = ((page - 1) * per_page..(page * per_page).min(n))
+                .map(|i| json!({"id": 1000 + i, "subject": format!("Ticket {i}"), "status": 2}))
+                .collect();
+            let response = MockResponse::json(json!(tickets));
+            if with_link && page * per_page < n {
+                let host = r.header("host").unwrap();
+                let next = format!("<http://{host}/api/v2/tickets?per_page={per_page}&page={}>; rel=\"next\"", page + 1);
+                response.with_header("link", next)
+            } else {
+                response
+            }
+        })
+        .await
+    }
+
+    fn request(server: &MockServer) -> reqwest::RequestBuilder {
+        reqwest::Client::new()
+            .get(server.url("/api/v2/tickets?updated_since=2024-01-01T00:00:00Z"))
+            .basic_auth("api-key", Some("X"))
+    }
+
+    #[tokio::test]
+    async fn page_and_per_page_until_a_short_page_with_or_without_link() {
+        for with_link in [true, false] {
+            let server = helpdesk(7, with_link).await;
+            let (tickets, end) = walk(request(&server).paginate::<Tickets>().page_size(3)).await;
+
+            assert_eq!(tickets.iter().map(|t| t.id).collect::<Vec<_>>(), (1000..1007).collect::<Vec<_>>());
+            assert_eq!(end, Some(StopReason::ShortPage));
+            assert_eq!(
+                param(&server.requests(), "page"),
+                [Some("1".into()), Some("2".into()), Some("3".into())]
+            );
+        }
+    }
+
+    #[tokio::test]
+    async fn page_300_is_the_last_one_asked_for() {
+        let server = helpdesk(305, true).await;
+        let mut items = request(&server).paginate::<Tickets>().page_size(1).items();
+        let mut tickets = Vec::new();
+        let err = loop {
+            match items.try_next().await {
+                Ok(Some(ticket)) => tickets.push(ticket),
+                Ok(None) => panic!("the walk ended without reaching the limit"),
+                Err(err) => break err,
+            }
+        };
+        assert_eq!(tickets.len(), 300);
+        assert!(matches!(err.kind(), ErrorKind::MaxPage { max_page: 300, next_page: 301 }), "{err:?}");
+        let pages: Vec<usize> =
+            server.requests().iter().map(|r| r.query("page").unwrap().parse().unwrap()).collect();
+        assert_eq!(pages, (1..=300).collect::<Vec<_>>(), "page 301 is never requested");
     }
 }

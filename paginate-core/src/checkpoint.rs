@@ -78,7 +78,9 @@ pub struct Checkpoint {
     pub version: u32,
     /// The pagination state of the request to send.
     pub position: Position,
-    /// How many items of that request's page were already delivered.
+    /// How many items of that request's page were already delivered. More
+    /// than the page holds carries on into the pages after it (a checkpoint
+    /// taken while a walk that started over catches up with what it delivered).
     pub skip_items: u64,
     /// How many pages the walk had received before that request.
     pub pages_before: u64,

@@ -22,8 +22,8 @@ use crate::incremental::Watermark;
 use crate::link;
 use crate::progress::Observer;
 use crate::request::RequestTemplate;
-use crate::spec::{Paginated, Signals, Style};
-use crate::walk::{Delivery, StopReason, Walk};
+use crate::spec::{Paginated, Signals, Spec, Style};
+use crate::walk::{Delivery, ExpiredCursorPolicy, StopReason, Walk};
 use reqwest::header::{HeaderMap, HeaderValue, LINK};
 
 /// A page handed to a stream, with the walk's state right after it.
@@ -97,6 +97,17 @@ pub(crate) struct Walker<P> {
     concurrency: usize,
     /// Whether an offset or page walk fans out before its end is known.
     speculative: bool,
+    /// What to do when the server refuses an expired cursor.
+    on_cursor_expired: ExpiredCursorPolicy,
+    /// How many times the walk started over after an expired cursor.
+    restarts: u32,
+    /// The items, counted from the start of the list, that were handed out
+    /// before (by an earlier walk this one resumed, or before a restart).
+    handed_out: u64,
+    /// The items, counted from the start of the list, that the pages skip by
+    /// count: `handed_out`, but with `dedup_by` only those of an earlier walk
+    /// (the keys tell the others apart).
+    skip_until: u64,
 }
 
 impl<P: Paginated + Send + 'static> Walker<P> {
@@ -109,6 +120,7 @@ impl<P: Paginated + Send + 'static> Walker<P> {
     ) -> Walker<P> {
         let mut walk = walk;
         walk.set_origin(template.origin());
+        let handed_out = walk.next().map_or(0, |start| start.items_received.saturating_add(start.skip_items));
         Walker {
             fetcher,
             template,
@@ -119,7 +131,16 @@ impl<P: Paginated + Send + 'static> Walker<P> {
             seen_keys: P::SPEC.dedup.then(HashSet::new),
             concurrency: concurrency.max(1),
             speculative,
+            on_cursor_expired: ExpiredCursorPolicy::Error,
+            restarts: 0,
+            handed_out,
+            skip_until: handed_out,
         }
+    }
+
+    pub fn on_cursor_expired(mut self, policy: ExpiredCursorPolicy) -> Walker<P> {
+        self.on_cursor_expired = policy;
+        self
     }
 
     pub fn next(&self) -> Option<&Checkpoint> {
@@ -182,20 +203,35 @@ impl<P: Paginated + Send + 'static> Walker<P> {
                 self.drop_requests();
                 continue;
             }
+            if let Err(ErrorKind::CursorExpired { .. }) = &result
+                && self.start_over(&sent)
+            {
+                continue;
+            }
             break (result, sent);
         };
+        let mut sent = sent;
         let page_number = sent.pages_before.saturating_add(1);
         let Fetched { mut page, raw_items, url, headers, status } = match result {
             Ok(fetched) => fetched,
-            Err(kind) => {
+            Err(mut kind) => {
+                if let ErrorKind::CursorExpired { restarts, .. } = &mut kind {
+                    *restarts = self.restarts;
+                }
                 self.stop_after_error();
-                return Poll::Ready(Step::Failed(Error::new(kind, Some(page_number), Some(sent))));
+                let checkpoint = self.resume_point(sent);
+                return Poll::Ready(Step::Failed(Error::new(kind, Some(page_number), Some(checkpoint))));
             }
         };
         let received = page.items().len() as u64;
+        // Items handed out before (by an earlier walk, or before a restart) are
+        // skipped the way a resumed page skips them: its checkpoint stays exact.
+        let by_count = self.skip_until.saturating_sub(sent.items_received).min(received);
+        sent.skip_items = sent.skip_items.max(by_count);
         if let Err(kind) = self.walk.admit_items::<P>(page.items_mut()) {
             self.stop_after_error();
-            return Poll::Ready(Step::Failed(Error::new(kind, Some(page_number), Some(sent))));
+            let checkpoint = self.resume_point(sent);
+            return Poll::Ready(Step::Failed(Error::new(kind, Some(page_number), Some(checkpoint))));
         }
         let signals = match read_signals(&page, url.as_ref(), headers.as_ref()) {
             Ok(signals) => signals,
@@ -203,7 +239,8 @@ impl<P: Paginated + Send + 'static> Walker<P> {
                 // The next position is unknown: the page is not delivered, and
                 // the checkpoint re-sends its request.
                 self.stop_after_error();
-                return Poll::Ready(Step::Failed(Error::new(kind, Some(page_number), Some(sent))));
+                let checkpoint = self.resume_point(sent);
+                return Poll::Ready(Step::Failed(Error::new(kind, Some(page_number), Some(checkpoint))));
             }
         };
         let recorded = self.walk.record(&sent.position, &signals, received, raw_items);
@@ -215,14 +252,16 @@ impl<P: Paginated + Send + 'static> Walker<P> {
             }
             Err(ErrorKind::DuplicatePage) => {
                 self.stop_after_error();
-                let error = Error::new(ErrorKind::DuplicatePage, Some(page_number), Some(sent));
+                let checkpoint = self.resume_point(sent);
+                let error = Error::new(ErrorKind::DuplicatePage, Some(page_number), Some(checkpoint));
                 return Poll::Ready(Step::Failed(error));
             }
             Err(kind) => {
                 // The page itself is new: deliver it, then say why the walk cannot go on.
                 let checkpoint = Checkpoint {
                     version: Checkpoint::format_for(sent.since.as_ref()),
-                    position: refused_position(&kind, P::SPEC.style).unwrap_or_else(|| sent.position.clone()),
+                    position: refused_position(&kind, &P::SPEC, &sent.position)
+                        .unwrap_or_else(|| sent.position.clone()),
                     skip_items: 0,
                     pages_before: self.walk.pages(),
                     items_delivered: 0,
@@ -232,6 +271,7 @@ impl<P: Paginated + Send + 'static> Walker<P> {
                     // Raised with this page's items below.
                     since: sent.since.clone(),
                 };
+                let checkpoint = self.resume_point(checkpoint);
                 self.pending = Some(Error::new(kind, Some(page_number + 1), Some(checkpoint)));
             }
         }
@@ -244,16 +284,31 @@ impl<P: Paginated + Send + 'static> Walker<P> {
         }
         self.follow_plan();
         if let Some(seen) = self.seen_keys.as_mut() {
-            page.items_mut().retain(|item| P::item_key(item).is_none_or(|key| seen.insert(key)));
+            // Delivered items at the head of the page are skipped like those a
+            // checkpoint skips (so a checkpoint in this page counts them);
+            // others are dropped. The skipped ones count as seen.
+            let seen_before = |item: &P::Item| P::item_key(item).is_some_and(|key| seen.contains(&key));
+            let leading = page.items().iter().take_while(|item| seen_before(item)).count() as u64;
+            sent.skip_items = sent.skip_items.max(leading);
+            let skipped = usize::try_from(sent.skip_items).unwrap_or(usize::MAX);
+            let mut index = 0;
+            page.items_mut().retain(|item| {
+                let key = P::item_key(item);
+                let keep = index < skipped || key.is_none_or(|key| !seen.contains(&key));
+                seen.extend(key);
+                index += 1;
+                keep
+            });
         }
         self.walk.raise_watermark::<P>(page.items());
         if let Some(checkpoint) = self.pending.as_mut().and_then(Error::checkpoint_mut) {
             checkpoint.since = self.walk.since().cloned();
         }
+        let next = self.walk.next().cloned().map(|next| self.resume_point(next));
         Poll::Ready(Step::Page(Box::new(Delivered {
             page,
             sent,
-            next: self.walk.next().cloned(),
+            next,
             stopped: self.walk.stopped(),
             total: self.walk.total(),
             status,
@@ -261,6 +316,36 @@ impl<P: Paginated + Send + 'static> Walker<P> {
             headers,
             watermark: self.walk.since().and_then(|since| since.watermark.clone()),
         })))
+    }
+
+    /// Starts the walk over from its first request after the server refused
+    /// an expired cursor, if the policy allows another restart and the refused
+    /// request was not the first one itself (which would refuse again).
+    fn start_over(&mut self, refused: &Checkpoint) -> bool {
+        let ExpiredCursorPolicy::Restart { max_restarts } = self.on_cursor_expired else { return false };
+        let start = self.template.start().clone();
+        if self.restarts >= max_restarts || refused.position == start {
+            return false;
+        }
+        self.restarts += 1;
+        // Everything before the refused request was handed out. With
+        // `dedup_by`, the keys tell those items apart in the restarted walk.
+        self.handed_out = self.handed_out.max(refused.items_received.saturating_add(refused.skip_items));
+        if self.seen_keys.is_none() {
+            self.skip_until = self.handed_out;
+        }
+        self.drop_requests();
+        self.walk.restart(start);
+        true
+    }
+
+    /// `checkpoint`, skipping by count the items handed out before it: a
+    /// checkpoint taken while a restarted walk catches up resumes past them
+    /// (by count: keys are not stored).
+    fn resume_point(&self, mut checkpoint: Checkpoint) -> Checkpoint {
+        let before = self.handed_out.saturating_sub(checkpoint.items_received);
+        checkpoint.skip_items = checkpoint.skip_items.max(before);
+        checkpoint
     }
 
     /// After a page: keep the requests in flight if the walk goes where they
@@ -363,15 +448,22 @@ fn is_too_deep(kind: &ErrorKind, position: &Position) -> bool {
 
 /// Where a walk-level error leaves the walk: the position it refused to go to.
 /// A repeated link or state comes as a cursor; it goes back to the position
-/// of its style, so the checkpoint fits the walk.
-fn refused_position(kind: &ErrorKind, style: Style) -> Option<Position> {
+/// of its style, so the checkpoint fits the walk; so does the page number a
+/// page walk refused for its start offset.
+fn refused_position(kind: &ErrorKind, spec: &Spec, sent: &Position) -> Option<Position> {
     match kind {
-        ErrorKind::Loop { cursor } => Some(match style {
+        ErrorKind::Loop { cursor } => Some(match spec.style {
             Style::Link => Position::Url(cursor.as_text().into_owned()),
             Style::Custom => Position::State(cursor.to_json()),
             Style::Cursor | Style::Offset | Style::Page => Position::Cursor(cursor.clone()),
         }),
-        ErrorKind::MaxOffset { next_offset, .. } => Some(Position::Offset(*next_offset)),
+        ErrorKind::MaxOffset { next_offset, .. } => Some(match (spec.style, sent) {
+            (Style::Page, Position::Page(page)) => {
+                Position::Page((*page).max(spec.first_page).saturating_add(1))
+            }
+            _ => Position::Offset(*next_offset),
+        }),
+        ErrorKind::MaxPage { next_page, .. } => Some(Position::Page(*next_page)),
         _ => None,
     }
 }

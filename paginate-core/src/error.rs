@@ -88,6 +88,28 @@ pub enum ErrorKind {
         /// (`rate_limit_error`), which are retried like a 429.
         rate_limited: bool,
     },
+    /// The server no longer accepts the cursor, next URL or state the request
+    /// carried: it expired (Asana's "offset expired", Salesforce's
+    /// `INVALID_QUERY_LOCATOR`, an Elasticsearch scroll's
+    /// `search_context_missing_exception`), as the declaration says with its
+    /// `cursor_expired_*` keys. Never retried: the same request gets the same
+    /// answer. The error's checkpoint still carries that cursor, so resuming
+    /// from it cannot work either: the walk has to start again from its first
+    /// request, which
+    /// [`Paginator::on_cursor_expired`](crate::Paginator::on_cursor_expired)
+    /// does by itself when asked to.
+    CursorExpired {
+        /// The HTTP status (a success when the API reported it in the body,
+        /// with `api_error` and `cursor_expired_error`).
+        status: reqwest::StatusCode,
+        /// The method and URL of the request, without the query.
+        request: String,
+        /// The API's message, or the start of the body.
+        message: String,
+        /// How many times the walk had already started again from its first
+        /// request ([`ExpiredCursorPolicy::Restart`](crate::ExpiredCursorPolicy::Restart)).
+        restarts: u32,
+    },
     /// The request could not be sent or the response could not be read.
     ///
     /// A `reqwest::Error` stays one, with the credentials of its URL
@@ -164,6 +186,16 @@ pub enum ErrorKind {
         /// The offset the next page would start at.
         next_offset: u64,
     },
+    /// The next request would need a page number above the API's `max_page`
+    /// (Freshdesk refuses pages past 300). Its own variant, not a
+    /// [`MaxOffset`](ErrorKind::MaxOffset): a page number is no offset, and the
+    /// page size that would convert one into the other may be unknown.
+    MaxPage {
+        /// The declared largest page number, in the API's numbering.
+        max_page: u64,
+        /// The page number the next request would carry.
+        next_page: u64,
+    },
     /// The checkpoint given to [`Paginator::resume_from`](crate::Paginator::resume_from)
     /// does not fit this walk (a position of another style, a next URL on
     /// another origin, a number out of range, a format from a newer release);
@@ -221,7 +253,7 @@ impl Error {
     /// The HTTP status, for [`ErrorKind::Status`].
     pub fn status(&self) -> Option<reqwest::StatusCode> {
         match &self.inner.kind {
-            ErrorKind::Status { status, .. } => Some(*status),
+            ErrorKind::Status { status, .. } | ErrorKind::CursorExpired { status, .. } => Some(*status),
             ErrorKind::Transport(e) => e.downcast_ref::<reqwest::Error>().and_then(reqwest::Error::status),
             _ => None,
         }
@@ -289,6 +321,21 @@ impl fmt::Display for Unredacted<'_> {
             ErrorKind::Api { message, rate_limited: true } => {
                 write!(f, "the API kept reporting a rate limit ({message}) after every retry")
             }
+            ErrorKind::CursorExpired { status, request, message, restarts } => {
+                write!(f, "{request} answered {status}: the cursor it was sent has expired")?;
+                if !message.is_empty() {
+                    write!(f, " ({message})")?;
+                }
+                match restarts {
+                    0 => write!(
+                        f,
+                        "; only a walk from the first request again gets past it \
+                         (`.on_cursor_expired(ExpiredCursorPolicy::Restart {{ .. }})` does that)"
+                    ),
+                    1 => write!(f, ", again after the walk started over once; it stopped there"),
+                    n => write!(f, ", again after the walk started over {n} times; it stopped there"),
+                }
+            }
             ErrorKind::Transport(e) => write!(f, "request failed: {e}"),
             ErrorKind::Config(m) => write!(f, "invalid pagination setup: {m}"),
             ErrorKind::Loop { cursor } => write!(
@@ -342,6 +389,11 @@ impl fmt::Display for Unredacted<'_> {
                 "the next page starts at offset {next_offset}, above the API's maximum offset \
                  {max_offset}; narrow the request (for example by a date range) and walk again"
             ),
+            ErrorKind::MaxPage { max_page, next_page } => write!(
+                f,
+                "the next page would be page {next_page}, past page {max_page}, the last one the API \
+                 serves; narrow the request (for example by a date range) and walk again"
+            ),
             ErrorKind::InvalidCheckpoint { reason } => {
                 write!(f, "the checkpoint cannot resume this walk: {reason}; nothing was sent")
             }
@@ -360,6 +412,8 @@ impl fmt::Display for Unredacted<'_> {
         let no_advice = matches!(
             inner.kind,
             ErrorKind::MaxOffset { .. }
+                | ErrorKind::MaxPage { .. }
+                | ErrorKind::CursorExpired { .. }
                 | ErrorKind::InvalidCheckpoint { .. }
                 | ErrorKind::Overflow { .. }
                 | ErrorKind::Decode { malformed: false, .. }
@@ -404,6 +458,13 @@ impl fmt::Debug for ErrorKind {
                 .field("message", &Redacted(message))
                 .field("rate_limited", rate_limited)
                 .finish(),
+            ErrorKind::CursorExpired { status, request, message, restarts } => f
+                .debug_struct("CursorExpired")
+                .field("status", status)
+                .field("request", &Redacted(request))
+                .field("message", &Redacted(message))
+                .field("restarts", restarts)
+                .finish(),
             ErrorKind::Transport(e) => f.debug_tuple("Transport").field(&Redacted(e)).finish(),
             ErrorKind::Config(m) => f.debug_tuple("Config").field(&Redacted(m)).finish(),
             ErrorKind::Loop { cursor } => f.debug_struct("Loop").field("cursor", &Redacted(cursor)).finish(),
@@ -433,6 +494,9 @@ impl fmt::Debug for ErrorKind {
                 .field("max_offset", max_offset)
                 .field("next_offset", next_offset)
                 .finish(),
+            ErrorKind::MaxPage { max_page, next_page } => {
+                f.debug_struct("MaxPage").field("max_page", max_page).field("next_page", next_page).finish()
+            }
             ErrorKind::InvalidCheckpoint { reason } => {
                 f.debug_struct("InvalidCheckpoint").field("reason", &Redacted(reason)).finish()
             }

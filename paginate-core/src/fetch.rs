@@ -286,8 +286,14 @@ async fn exchange<P: Paginated>(fetcher: &Fetcher, request: reqwest::Request) ->
     if !status.is_success() {
         let label = describe(&method, response.url());
         // Only the start of an error body is read: enough for the message.
-        let body = read_prefix(&mut response, ERROR_BODY_CAP.min(fetcher.max_body)).await;
-        return Err(status_failure(&P::SPEC, status, label, &quota, &body, now));
+        let (body, cut_short) = read_prefix(&mut response, ERROR_BODY_CAP.min(fetcher.max_body)).await;
+        let mut failure = status_failure(&P::SPEC, status, label, &quota, &body, now);
+        // A declaration that reads error bodies cannot tell what a body cut
+        // short meant (a rate limit?): a bad body, retried per `retry_bad_bodies`.
+        if cut_short && reads_error_bodies(&P::SPEC) && !failure.retryable {
+            failure.retryable = fetcher.policy.retry_bad_bodies;
+        }
+        return Err(failure);
     }
     let limit = fetcher.max_body;
     if response.content_length().is_some_and(|len| len > limit) {
@@ -306,6 +312,10 @@ async fn exchange<P: Paginated>(fetcher: &Fetcher, request: reqwest::Request) ->
         BodyError::TooLarge => Failure::fatal(ErrorKind::BodyTooLarge { limit }),
     })?;
     let api_error = |message: String| {
+        if P::SPEC.cursor_expired_errors.contains(&message.as_str()) {
+            let request = describe(&method, response.url());
+            return Failure::fatal(ErrorKind::CursorExpired { status, request, message, restarts: 0 });
+        }
         let rate_limited = P::SPEC.rate_limit_errors.contains(&message.as_str());
         let kind = ErrorKind::Api { message, rate_limited };
         Failure {
@@ -341,22 +351,81 @@ async fn exchange<P: Paginated>(fetcher: &Fetcher, request: reqwest::Request) ->
 }
 
 /// The API's error in a body that did not decode, read from the raw JSON at
-/// the declared `api_error` path or `rate_limit_field`.
+/// the declared `api_error` path, `rate_limit_field` or `cursor_expired_field`.
 fn raw_api_error(spec: &Spec, body: &[u8]) -> Option<String> {
-    if spec.api_error_path.is_none() && spec.rate_limit_field.is_none() {
+    let fields = [
+        (spec.cursor_expired_field, spec.cursor_expired_errors),
+        (spec.rate_limit_field, spec.rate_limit_errors),
+    ];
+    if spec.api_error_path.is_none() && fields.iter().all(|(path, _)| path.is_none()) {
         return None;
     }
     let json: serde_json::Value = serde_json::from_slice(body).ok()?;
-    if let Some(code) = spec.rate_limit_field.and_then(|path| at_path(&json, path)).and_then(|v| v.as_str())
-        && spec.rate_limit_errors.contains(&code)
-    {
-        return Some(code.to_owned());
+    for (path, values) in fields {
+        if let Some(code) = path.and_then(|path| at_path(&json, path)).and_then(|v| v.as_str())
+            && is_one_of(code, values)
+        {
+            return Some(code.to_owned());
+        }
     }
     at_path(&json, spec.api_error_path?).and_then(ApiErrorValue::to_api_error)
 }
 
+/// Whether a value read from an error body is one of the declared `values`.
+/// A value with a namespace (`com.amazon.coral.availability#ThrottlingException`,
+/// as AWS writes `__type`) also matches its last part, as AWS SDKs read it.
+fn is_one_of(value: &str, values: &[&str]) -> bool {
+    values.contains(&value) || value.rsplit_once('#').is_some_and(|(_, name)| values.contains(&name))
+}
+
+/// A declaration that some error responses mean one thing (a rate limit, an
+/// expired cursor): statuses, a text in the body, values at a body path.
+struct ErrorRule<'a> {
+    statuses: &'a [u16],
+    text: Option<&'a str>,
+    field: Option<&'a [&'a str]>,
+    values: &'a [&'a str],
+}
+
+impl ErrorRule<'_> {
+    fn rate_limit(spec: &Spec) -> ErrorRule<'_> {
+        ErrorRule {
+            statuses: spec.rate_limit_statuses,
+            text: spec.rate_limit_match,
+            field: spec.rate_limit_field,
+            values: spec.rate_limit_errors,
+        }
+    }
+
+    fn cursor_expired(spec: &Spec) -> ErrorRule<'_> {
+        ErrorRule {
+            statuses: spec.cursor_expired_statuses,
+            text: spec.cursor_expired_match,
+            field: spec.cursor_expired_field,
+            values: spec.cursor_expired_errors,
+        }
+    }
+
+    /// Whether an error response says so: with a body condition declared, the
+    /// body must say it (on a declared status, if any are); without one, the
+    /// status alone.
+    fn says(&self, code: u16, json: Option<&serde_json::Value>, body: &[u8]) -> bool {
+        if self.text.is_none() && self.field.is_none() {
+            return self.statuses.contains(&code);
+        }
+        let field_says = self.field.and_then(|path| at_path(json?, path)).is_some_and(|v| {
+            let text = v.as_str().map_or_else(|| v.to_string(), str::to_owned);
+            is_one_of(&text, self.values)
+        });
+        let text_says = self.text.is_some_and(|needle| {
+            String::from_utf8_lossy(body).to_lowercase().contains(&needle.to_lowercase())
+        });
+        (field_says || text_says) && (self.statuses.is_empty() || self.statuses.contains(&code))
+    }
+}
+
 /// What a non-success response means: a rate limit (and how long it asks to
-/// wait), a failure worth another attempt, or a final answer.
+/// wait), an expired cursor, a failure worth another attempt, or a final answer.
 fn status_failure(
     spec: &Spec,
     status: reqwest::StatusCode,
@@ -367,23 +436,16 @@ fn status_failure(
 ) -> Failure {
     let json: Option<serde_json::Value> = serde_json::from_slice(body).ok();
     let code = status.as_u16();
-    let field_says = spec.rate_limit_field.and_then(|path| at_path(json.as_ref()?, path)).is_some_and(|v| {
-        let text = v.as_str().map_or_else(|| v.to_string(), str::to_owned);
-        spec.rate_limit_errors.contains(&text.as_str())
-    });
-    let text_says = spec
-        .rate_limit_match
-        .is_some_and(|needle| String::from_utf8_lossy(body).to_lowercase().contains(&needle.to_lowercase()));
-    let declared = if spec.rate_limit_match.is_some() || spec.rate_limit_field.is_some() {
-        (field_says || text_says)
-            && (spec.rate_limit_statuses.is_empty() || spec.rate_limit_statuses.contains(&code))
-    } else {
-        spec.rate_limit_statuses.contains(&code)
-    };
+    let declared = ErrorRule::rate_limit(spec).says(code, json.as_ref(), body);
     // GitHub's primary limit is a 403 with a spent quota, its secondary limit
     // a 403 with `Retry-After`.
     let rate_limited =
         code == 429 || declared || (code == 403 && (quota.exhausted() || quota.retry_after.is_some()));
+    // A rate limit goes first: waiting may help it, starting over would not.
+    if !rate_limited && ErrorRule::cursor_expired(spec).says(code, json.as_ref(), body) {
+        let message = json.as_ref().and_then(api_message).unwrap_or_else(|| excerpt(body, BODY_EXCERPT));
+        return Failure::fatal(ErrorKind::CursorExpired { status, request, message, restarts: 0 });
+    }
     let retryable = rate_limited || retryable_status(status);
     let wait = if rate_limited {
         let in_body = spec.rate_limit_wait_field.and_then(|path| wait_in_body(json.as_ref()?, path, now));
@@ -413,17 +475,28 @@ fn status_failure(
     }
 }
 
-/// At most `cap` bytes of the body; a read error ends it where it is.
-async fn read_prefix(response: &mut reqwest::Response, cap: u64) -> Bytes {
+/// At most `cap` bytes of the body, and whether a read error cut it short
+/// (it ends where it is).
+async fn read_prefix(response: &mut reqwest::Response, cap: u64) -> (Bytes, bool) {
     let cap = usize::try_from(cap).unwrap_or(usize::MAX);
     let mut body = Vec::new();
     while body.len() < cap {
         match response.chunk().await {
             Ok(Some(chunk)) => body.extend_from_slice(&chunk[..chunk.len().min(cap - body.len())]),
-            Ok(None) | Err(_) => break,
+            Ok(None) => break,
+            Err(_) => return (body.into(), true),
         }
     }
-    body.into()
+    (body.into(), false)
+}
+
+/// Whether what an error response means depends on its body.
+fn reads_error_bodies(spec: &Spec) -> bool {
+    spec.rate_limit_match.is_some()
+        || spec.rate_limit_field.is_some()
+        || spec.rate_limit_wait_field.is_some()
+        || spec.cursor_expired_match.is_some()
+        || spec.cursor_expired_field.is_some()
 }
 
 enum BodyError {
@@ -706,5 +779,72 @@ mod tests {
         // A wait refused for want of a retry is not counted as waited.
         let by_count = RetryPolicy::default().max_retries(2);
         assert_eq!(spend(by_count, &[3000, 3000, 3000]), (vec![true, true, false], 2, ms(6)));
+    }
+
+    fn failure(spec: &Spec, code: u16, body: &str) -> Failure {
+        let status = reqwest::StatusCode::from_u16(code).unwrap();
+        status_failure(
+            spec,
+            status,
+            "GET http://h/x".into(),
+            &Quota::default(),
+            body.as_bytes(),
+            SystemTime::now(),
+        )
+    }
+
+    fn expired(failure: &Failure) -> bool {
+        matches!(failure.kind, ErrorKind::CursorExpired { .. }) && !failure.retryable
+    }
+
+    #[test]
+    fn expired_cursors_as_declared_and_rate_limits_first() {
+        // Asana: a 400 that talks about the offset; another 400 is a plain status.
+        let asana =
+            Spec { cursor_expired_statuses: &[400], cursor_expired_match: Some("OFFSET"), ..Spec::DEFAULT };
+        assert!(expired(&failure(
+            &asana,
+            400,
+            r#"{"errors":[{"message":"Offset abc is no longer valid"}]}"#
+        )));
+        assert!(!expired(&failure(&asana, 400, r#"{"errors":[{"message":"limit: not a number"}]}"#)));
+        assert!(!expired(&failure(&asana, 404, r#"{"errors":[{"message":"offset"}]}"#)));
+        let ErrorKind::CursorExpired { message, .. } =
+            failure(&asana, 400, r#"{"errors":[{"message":"Offset abc is no longer valid"}]}"#).kind
+        else {
+            unreachable!()
+        };
+        assert_eq!(message, "Offset abc is no longer valid");
+
+        // Salesforce: a value at a path; Elasticsearch: a status alone.
+        let salesforce = Spec {
+            cursor_expired_field: Some(&["[]", "errorCode"]),
+            cursor_expired_errors: &["INVALID_QUERY_LOCATOR"],
+            ..Spec::DEFAULT
+        };
+        assert!(expired(&failure(
+            &salesforce,
+            400,
+            r#"[{"errorCode":"INVALID_QUERY_LOCATOR","message":"x"}]"#
+        )));
+        assert!(!expired(&failure(&salesforce, 400, r#"[{"errorCode":"MALFORMED_QUERY"}]"#)));
+        let scroll = Spec { cursor_expired_statuses: &[404], ..Spec::DEFAULT };
+        assert!(expired(&failure(&scroll, 404, "no json")));
+
+        // A body that says both is a rate limit: a wait may cure it.
+        let both = Spec {
+            rate_limit_statuses: &[400],
+            rate_limit_field: Some(&["__type"]),
+            rate_limit_errors: &["ThrottlingException"],
+            cursor_expired_statuses: &[400],
+            ..Spec::DEFAULT
+        };
+        let namespaced = r#"{"__type":"com.amazon.coral.availability#ThrottlingException"}"#;
+        for body in [r#"{"__type":"ThrottlingException"}"#, namespaced] {
+            let throttled = failure(&both, 400, body);
+            assert!(matches!(throttled.kind, ErrorKind::Status { rate_limited: true, .. }), "{body}");
+            assert!(throttled.retryable);
+        }
+        assert!(expired(&failure(&both, 400, r#"{"__type":"InvalidParameterException"}"#)));
     }
 }

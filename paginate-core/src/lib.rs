@@ -48,4 +48,4 @@ pub use slice::{SliceKey, SliceState, SliceValue};
 pub use spec::{DecodePage, NextRequest, Paginated, Signals, Spec, Style, Target};
 pub use stream::{Items, Pages, PaginateExt, Paginator};
 pub use transport::{BoxError, Transport, TransportFn, TransportFuture, transport_fn};
-pub use walk::{LoopPolicy, StopReason};
+pub use walk::{ExpiredCursorPolicy, LoopPolicy, StopReason};

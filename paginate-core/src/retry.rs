@@ -149,7 +149,10 @@ impl RetryPolicy {
 
     /// Whether a success response whose body is cut short or is not
     /// well-formed JSON is retried (default `true`). A well-formed body that
-    /// does not fit the declared type is never retried.
+    /// does not fit the declared type is never retried. So is an error
+    /// response whose body is cut short, when the declaration reads error
+    /// bodies (`rate_limit_match`, `rate_limit_field`, `cursor_expired_*`, ...)
+    /// and so cannot tell what it meant.
     pub fn retry_bad_bodies(mut self, retry: bool) -> Self {
         self.retry_bad_bodies = retry;
         self

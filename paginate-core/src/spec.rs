@@ -87,13 +87,19 @@ pub struct Spec {
     pub page: Option<Target>,
     /// The number of the first page (`first_page = 0 | 1`, default 1); page style only.
     pub first_page: u64,
-    /// Where the page size goes (`page_size_param` / `page_size_body`).
+    /// Where the page size goes (`page_size_param` / `page_size_body`). On a
+    /// link or custom style, on the first request only: later ones are the
+    /// server's next URL, or what `next_request` builds from the user's request.
     pub page_size: Option<Target>,
     /// The page size sent on every request (`page_size = N`), unless overridden at run time.
     pub default_page_size: Option<u64>,
     /// The largest page size the API accepts (`max_page_size = N`).
     pub max_page_size: Option<u64>,
-    /// The largest offset the API accepts (`max_offset = N`); offset style only.
+    /// The largest 0-based start offset the API accepts (`max_offset = N`):
+    /// for the offset style the largest offset sent; for the page style the
+    /// largest start of a page, `(page - first_page) × page size`, checked
+    /// when the page size is known. The walk never sends more and ends with
+    /// [`ErrorKind::MaxOffset`](crate::ErrorKind::MaxOffset).
     pub max_offset: Option<u64>,
     /// End the walk on a page with fewer items than the page size (`stop_on_short_page`).
     pub stop_on_short_page: bool,
@@ -129,7 +135,7 @@ pub struct Spec {
     pub rate_limit_statuses: &'static [u16],
     /// Text whose presence in an error body (case-insensitive) means "rate limited" (`rate_limit_match = "Rate Limit Exceeded"`, Canvas).
     pub rate_limit_match: Option<&'static str>,
-    /// A JSON path into an error body (any status, 2xx included when the page does not decode) whose value, compared with `rate_limit_errors`, means "rate limited"
+    /// A JSON path into an error body (any status, 2xx included when the page does not decode) whose value, compared with `rate_limit_errors` (a value `namespace#Name`, as AWS writes `__type`, also matches `Name`), means "rate limited"
     /// (`rate_limit_field = "__type"` for AWS, `"errors[].extensions.code"` for Linear GraphQL). Segments split on '.', and a segment `[]` means "any element of an array": "errors[].extensions.code" -> &["errors", "[]", "extensions", "code"].
     pub rate_limit_field: Option<&'static [&'static str]>,
     /// A response header holding when the limit resets, besides the common ones read by default (`rate_limit_reset_header = "x-ratelimit-requests-reset"`). Lower-cased at compile time.
@@ -169,6 +175,42 @@ pub struct Spec {
     /// `since_body` / `since_header`); `None` with `since_field` means the
     /// user supplies [`Paginator::since_with`](crate::Paginator::since_with).
     pub since_target: Option<Target>,
+    /// Cursor style: a page whose next cursor is the cursor its own request
+    /// carried ends the walk normally, with
+    /// [`StopReason::SameCursor`](crate::StopReason::SameCursor)
+    /// (`stop_on_same_cursor`; CloudWatch Logs' `nextToken`, Solr's
+    /// `cursorMark`). Any other repeat (A→B→A) is still a loop.
+    pub stop_on_same_cursor: bool,
+    /// Page style: the largest page number the API accepts, inclusive, in its
+    /// own numbering (`max_page = 300`: Freshdesk refuses page 301; with
+    /// `first_page = 1` the 300th page is page 300). The walk never sends a
+    /// larger one and ends with [`ErrorKind::MaxPage`](crate::ErrorKind::MaxPage).
+    pub max_page: Option<u64>,
+    /// The most pages a walk requests (`max_pages = N`, every style): a normal
+    /// end, [`StopReason::MaxPages`](crate::StopReason::MaxPages).
+    /// [`Paginator::max_pages`](crate::Paginator::max_pages) overrides it.
+    pub max_pages: Option<u64>,
+    /// Statuses that mean "the cursor expired" (`cursor_expired_status = 400`
+    /// or `"400, 404"`; Asana 400, an Elasticsearch scroll's 404). With
+    /// `cursor_expired_match` or `cursor_expired_field` declared, the status
+    /// counts only when that body condition holds too. An expired cursor is
+    /// [`ErrorKind::CursorExpired`](crate::ErrorKind::CursorExpired), never retried.
+    pub cursor_expired_statuses: &'static [u16],
+    /// Text whose presence in an error body (case-insensitive) means "the
+    /// cursor expired" (`cursor_expired_match = "offset"`, Asana). Without
+    /// `cursor_expired_status`, on any status that is not a success.
+    pub cursor_expired_match: Option<&'static str>,
+    /// A JSON path into an error body (any status that is not a success, and a
+    /// 2xx body that does not decode) whose value, compared with
+    /// `cursor_expired_errors`, means "the cursor expired"
+    /// (`cursor_expired_field = "[].errorCode"`, Salesforce). Same path syntax
+    /// as `rate_limit_field`.
+    pub cursor_expired_field: Option<&'static [&'static str]>,
+    /// Values that mean "the cursor expired" (`cursor_expired_error =
+    /// "INVALID_QUERY_LOCATOR"`), compared with the value at
+    /// `cursor_expired_field` and with the `api_error` of a 200 body (Slack's
+    /// `invalid_cursor`).
+    pub cursor_expired_errors: &'static [&'static str],
 }
 
 impl Spec {
@@ -209,6 +251,13 @@ impl Spec {
         total_pages_header: None,
         since_field: false,
         since_target: None,
+        stop_on_same_cursor: false,
+        max_page: None,
+        max_pages: None,
+        cursor_expired_statuses: &[],
+        cursor_expired_match: None,
+        cursor_expired_field: None,
+        cursor_expired_errors: &[],
     };
 
     /// Where the position of the walk (cursor, offset or page number) goes.

@@ -22,7 +22,7 @@ use crate::request::RequestTemplate;
 use crate::retry::{HookDebug, RetryEvent, RetryHook, RetryPolicy};
 use crate::spec::Paginated;
 use crate::transport::Transport;
-use crate::walk::{LoopPolicy, Options, StopReason, Walk};
+use crate::walk::{ExpiredCursorPolicy, LoopPolicy, Options, StopReason, Walk};
 
 /// Starts a walk from a reqwest request: `request.paginate::<Contacts>()`.
 ///
@@ -327,8 +327,25 @@ impl<P: Paginated> Paginator<P> {
         self
     }
 
+    /// What to do when the server says the cursor it was sent has expired
+    /// (see [`ExpiredCursorPolicy`]; default: an
+    /// [`ErrorKind::CursorExpired`](crate::ErrorKind::CursorExpired) error).
+    /// The declaration says what an expired cursor looks like, with its
+    /// `cursor_expired_*` keys.
+    ///
+    /// [`ExpiredCursorPolicy::Restart`] starts the walk over from the first
+    /// request and skips what was already delivered, by `dedup_by` key when
+    /// declared, else by count (which needs a stable order); every earlier
+    /// page is requested again.
+    pub fn on_cursor_expired(mut self, policy: ExpiredCursorPolicy) -> Self {
+        self.options.on_cursor_expired = policy;
+        self
+    }
+
     /// The page size to ask for, overriding the declared `page_size` and any
     /// value in the request. Checked against `max_page_size` before the first request.
+    /// A link or custom walk sends it on its first request only (see the
+    /// declared `page_size`).
     pub fn page_size(mut self, size: u64) -> Self {
         self.options.page_size = Some(size);
         self
@@ -341,7 +358,9 @@ impl<P: Paginated> Paginator<P> {
         self
     }
 
-    /// Stop after this many pages.
+    /// Stop after this many pages, on every style (link walks included): a
+    /// normal end, [`StopReason::MaxPages`], with no request past that page.
+    /// Overrides the declared `max_pages`.
     pub fn max_pages(mut self, limit: u64) -> Self {
         self.options.max_pages = Some(limit);
         self
@@ -464,7 +483,10 @@ impl<P: Paginated> Paginator<P> {
         self
     }
 
-    /// Overrides the declared `max_offset`.
+    /// Overrides the declared `max_offset`: the largest 0-based start offset
+    /// the API accepts (for a page walk, that of a page: `(page - first_page)
+    /// × page size`). The walk ends with
+    /// [`ErrorKind::MaxOffset`](crate::ErrorKind::MaxOffset) before sending more.
     pub fn max_offset(mut self, max: u64) -> Self {
         self.options.max_offset = Some(max);
         self
@@ -524,7 +546,7 @@ impl<P: Paginated + Send + 'static> Paginator<P> {
                         checkpoint
                     }
                 };
-                let walk = Walk::new(P::SPEC, &self.options, template.page_size(), start);
+                let mut walk = Walk::new(P::SPEC, &self.options, template.page_size(), start);
                 if walk.since_bound().is_some() && !template.places_since() {
                     let error = Error::config(
                         "an incremental walk needs to know where its start goes: declare `since_param`, \
@@ -532,10 +554,14 @@ impl<P: Paginated + Send + 'static> Paginator<P> {
                     );
                     return Engine::failed(error, watermark);
                 }
+                if let Err(kind) = walk.check_start() {
+                    return Engine::failed(Error::new(kind, None, None), watermark);
+                }
                 let observer =
                     Observer::new(self.on_page, std::any::type_name::<P>(), P::SPEC.style.as_str());
                 Engine::new(
-                    Walker::new(fetcher, template, walk, self.concurrency, self.speculative),
+                    Walker::new(fetcher, template, walk, self.concurrency, self.speculative)
+                        .on_cursor_expired(self.options.on_cursor_expired),
                     self.lookahead,
                     observer,
                 )
@@ -769,7 +795,7 @@ impl<P: Paginated + Send + 'static> Items<P> {
             }
             _ => self.engine.next()?.clone(),
         };
-        cp.items_delivered = self.delivered_before.saturating_add(self.delivered);
+        cp.items_delivered = self.delivered_up_to(&cp);
         // Item-exact, like the rest: the watermark of the items handed out.
         if let Some(since) = cp.since.as_mut() {
             since.watermark.clone_from(&self.watermark);
@@ -850,9 +876,17 @@ impl<P: Paginated> Items<P> {
     /// Stamps the error's checkpoint with the number of items delivered.
     fn with_delivered(&self, mut error: Error) -> Error {
         if let Some(cp) = error.checkpoint_mut() {
-            cp.items_delivered = self.delivered_before.saturating_add(self.delivered);
+            cp.items_delivered = self.delivered_up_to(cp);
         }
         error
+    }
+
+    /// The items delivered before `cp`'s position. After a walk started over
+    /// (an expired cursor), items from further on were delivered too: those
+    /// are not counted, so the checkpoint stays consistent.
+    fn delivered_up_to(&self, cp: &Checkpoint) -> u64 {
+        let delivered = self.delivered_before.saturating_add(self.delivered);
+        delivered.min(cp.items_received.saturating_add(cp.skip_items))
     }
 }
 

@@ -41,11 +41,19 @@ pub enum StopReason {
     /// The walk would have repeated itself (a cursor seen before, or the same
     /// page again) and [`LoopPolicy::Stop`] was chosen.
     Loop,
+    /// A cursor walk's page gave back the very cursor its request carried,
+    /// which the declaration says is the end (`stop_on_same_cursor`:
+    /// CloudWatch Logs' `nextToken`, Solr's `cursorMark`).
+    SameCursor,
 }
 
 /// What a walk does when the server would make it repeat itself: a cursor that
 /// was already followed (A→B→A), or an offset/page walk receiving the same page
 /// twice in a row.
+///
+/// An API that ends its list by sending back the cursor it was just given
+/// (CloudWatch Logs) declares `stop_on_same_cursor` instead: that ends the walk
+/// normally, while a real loop is still reported.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash)]
 pub enum LoopPolicy {
     /// End with [`ErrorKind::Loop`] or [`ErrorKind::DuplicatePage`] (the default).
@@ -53,6 +61,50 @@ pub enum LoopPolicy {
     Error,
     /// End quietly, with [`StopReason::Loop`]; the repeated page is not delivered.
     Stop,
+}
+
+/// What a walk does when the server says the cursor it was sent has expired
+/// ([`ErrorKind::CursorExpired`], from the declaration's `cursor_expired_*`
+/// keys): Asana's offset tokens, Salesforce's query locators and
+/// Elasticsearch's scrolls live for minutes, and a slow consumer, a long walk
+/// or a resume the next day meets a cursor the server has forgotten.
+///
+/// ```
+/// # fn f<P: paginate_core::Paginated>(request: reqwest::RequestBuilder) {
+/// use paginate_core::{ExpiredCursorPolicy, PaginateExt};
+///
+/// let walk = request
+///     .paginate::<P>()
+///     .on_cursor_expired(ExpiredCursorPolicy::Restart { max_restarts: 3 });
+/// # let _ = walk; }
+/// ```
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash)]
+pub enum ExpiredCursorPolicy {
+    /// End with [`ErrorKind::CursorExpired`] (the default).
+    #[default]
+    Error,
+    /// Start the walk again from its first request, and deliver only the
+    /// items not delivered yet: the item stream stays exactly-once.
+    ///
+    /// Which items were delivered is told by their `dedup_by` key when the
+    /// declaration has one (any order; keys held in memory), else by count:
+    /// the first N items of the restarted walk are skipped, which is right
+    /// only when the API returns the list in a stable order. Items that
+    /// changed in the meantime may then be missed or seen again, and without
+    /// `dedup_by` an item inserted or deleted before the walk's position
+    /// shifts the count by one. A resumed walk skips the items before its
+    /// checkpoint by count in both cases.
+    ///
+    /// The cost: every page before the expiry is requested again (the pages
+    /// stream hands them out again, emptied of what was delivered; page
+    /// numbers and `max_pages` count from the first page again). A cursor
+    /// that keeps expiring ends the walk with [`ErrorKind::CursorExpired`]
+    /// after `max_restarts` restarts, and an expiry on the first request
+    /// itself is reported at once.
+    Restart {
+        /// How many times the walk may start over before the error ends it.
+        max_restarts: u32,
+    },
 }
 
 /// Whether the page just recorded is delivered.
@@ -74,6 +126,7 @@ pub(crate) struct Options {
     pub max_pages: Option<u64>,
     pub max_offset: Option<u64>,
     pub on_loop: LoopPolicy,
+    pub on_cursor_expired: ExpiredCursorPolicy,
     pub allow_cross_origin: bool,
     /// Headers the user lets go to another origin, besides the safe ones.
     pub cross_origin_headers: Vec<String>,
@@ -91,6 +144,7 @@ impl std::fmt::Debug for Options {
             .field("max_pages", &self.max_pages)
             .field("max_offset", &self.max_offset)
             .field("on_loop", &self.on_loop)
+            .field("on_cursor_expired", &self.on_cursor_expired)
             .field("allow_cross_origin", &self.allow_cross_origin)
             .field("cross_origin_headers", &self.cross_origin_headers)
             .field("slice_with", &self.slice_with.as_ref().map(|_| "<fn>"))
@@ -167,7 +221,7 @@ impl Walk {
             spec,
             page_size,
             max_offset: options.max_offset.or(spec.max_offset),
-            max_pages: options.max_pages,
+            max_pages: options.max_pages.or(spec.max_pages),
             max_items: options.max_items,
             pages: start.pages_before,
             items_received: start.items_received,
@@ -231,7 +285,7 @@ impl Walk {
     pub fn pages_left(&self) -> Option<u64> {
         let by_pages = self.max_pages.map(|max| max.saturating_sub(self.pages));
         let by_items = self.max_items.zip(self.page_size).map(|(max, size)| {
-            max.saturating_sub(self.items_received - self.items_at_start).div_ceil(size.max(1))
+            max.saturating_sub(self.items_received.saturating_sub(self.items_at_start)).div_ceil(size.max(1))
         });
         match (by_pages, by_items) {
             (Some(a), Some(b)) => Some(a.min(b)),
@@ -249,16 +303,57 @@ impl Walk {
         self.last_received == Some(size)
     }
 
-    /// Page style: the last page whose first item is within `max_offset`, if
-    /// the API has one and the page size is known.
+    /// Page style: the last page number the walk may request: the declared
+    /// `max_page`, or the last page whose first item is within `max_offset`
+    /// (when the page size is known), whichever comes first.
     pub fn max_page(&self) -> Option<u64> {
-        let (max, size) = (self.max_offset?, self.page_size?);
-        Some(self.spec.first_page.saturating_add(max / size.max(1)))
+        let by_offset = self
+            .max_offset
+            .zip(self.page_size)
+            .map(|(max, size)| self.spec.first_page.saturating_add(max / size.max(1)));
+        match (self.spec.max_page, by_offset) {
+            (Some(a), Some(b)) => Some(a.min(b)),
+            (a, b) => a.or(b),
+        }
+    }
+
+    /// Refuses a first position past a limit (a request or a checkpoint that
+    /// starts too deep), before anything is sent.
+    pub fn check_start(&mut self) -> Result<(), ErrorKind> {
+        match self.next.as_ref().map(|next| next.position.clone()) {
+            Some(Position::Offset(offset)) => self.check_offset(offset),
+            Some(Position::Page(page)) => self.check_page(page),
+            _ => Ok(()),
+        }
     }
 
     /// The largest offset the API accepts, if it has one.
     pub fn max_offset(&self) -> Option<u64> {
         self.max_offset
+    }
+
+    /// Starts the walk over at `start` (its first request), after the server
+    /// refused an expired cursor: the position, the counters, the loop guard
+    /// and the stop state are those of a fresh walk, the limits stay.
+    /// `max_items` keeps counting from where the walk started, so the items
+    /// received again are not counted twice.
+    pub fn restart(&mut self, start: Position) {
+        let mut first = Checkpoint::new(start);
+        // An incremental walk keeps its start (and the watermark reached).
+        first.version = Checkpoint::format_for(self.since.as_ref());
+        first.since.clone_from(&self.since);
+        self.next = Some(first);
+        self.stopped = None;
+        self.pages = 0;
+        self.items_received = 0;
+        self.total = None;
+        self.seen.clear();
+        self.last_items = None;
+        self.total_pages = None;
+        self.last_received = None;
+        if let Some(slice) = self.slice.as_mut() {
+            *slice = SliceState::default();
+        }
     }
 
     /// Ends the walk without a further request (a limit reached by the consumer).
@@ -319,9 +414,7 @@ impl Walk {
             }
             Style::Page => {
                 let next_page = self.add(page_of(sent, self.spec.first_page), 1, "page number")?;
-                if let Some(size) = self.page_size {
-                    self.check_offset((next_page - self.spec.first_page).saturating_mul(size))?;
-                }
+                self.check_page(next_page)?;
                 Position::Page(next_page)
             }
             Style::Custom => {
@@ -497,6 +590,21 @@ impl Walk {
         }
     }
 
+    /// A page past the declared `max_page`, or whose first item is past
+    /// `max_offset`, is never requested.
+    fn check_page(&mut self, page: u64) -> Result<(), ErrorKind> {
+        if let Some(max_page) = self.spec.max_page
+            && page > max_page
+        {
+            self.next = None;
+            return Err(ErrorKind::MaxPage { max_page, next_page: page });
+        }
+        match self.page_size {
+            Some(size) => self.check_offset(page.saturating_sub(self.spec.first_page).saturating_mul(size)),
+            None => Ok(()),
+        }
+    }
+
     /// Every stop rule; any one that applies ends the walk.
     fn stop_reason(&self, sent: &Position, signals: &Signals, received: u64) -> Option<StopReason> {
         let style = self.spec.style;
@@ -534,6 +642,16 @@ impl Walk {
         if style == Style::Cursor && signals.cursor.is_none() {
             return Some(StopReason::NoCursor);
         }
+        // Before the loop guard, which would call this a loop.
+        if style == Style::Cursor
+            && self.spec.stop_on_same_cursor
+            && signals
+                .cursor
+                .as_ref()
+                .is_some_and(|next| sent_cursor(sent, &self.spec) == Some(next.as_text()))
+        {
+            return Some(StopReason::SameCursor);
+        }
         if style == Style::Link && signals.next_url.is_none() {
             return Some(StopReason::NoNextLink);
         }
@@ -543,7 +661,7 @@ impl Walk {
         if self.max_pages.is_some_and(|max| self.pages >= max) {
             return Some(StopReason::MaxPages);
         }
-        if self.max_items.is_some_and(|max| self.items_received - self.items_at_start >= max) {
+        if self.max_items.is_some_and(|max| self.items_received.saturating_sub(self.items_at_start) >= max) {
             return Some(StopReason::MaxItems);
         }
         None
@@ -554,6 +672,16 @@ impl Walk {
 /// page stays small and a false "loop" is out of reach.
 fn key_of(text: &str) -> u128 {
     crate::__private::hash128(text)
+}
+
+/// The cursor a request carried: the previous page's, or on the first request
+/// the declared `first_cursor`.
+fn sent_cursor<'a>(sent: &'a Position, spec: &Spec) -> Option<std::borrow::Cow<'a, str>> {
+    match sent {
+        Position::Cursor(cursor) => Some(cursor.as_text()),
+        Position::Start => spec.first_cursor.map(std::borrow::Cow::Borrowed),
+        _ => None,
+    }
 }
 
 fn offset_of(position: &Position) -> u64 {
@@ -635,6 +763,33 @@ mod tests {
     }
 
     #[test]
+    fn the_same_cursor_back_is_the_end_only_when_declared() {
+        let a = || Position::Cursor(Cursor::text("a").unwrap());
+        let mut w = walk(Spec { stop_on_same_cursor: true, ..cursor_spec() }, None);
+        w.record(&Position::Start, &signals(Some("a")), 1, fp()).unwrap();
+        w.record(&a(), &signals(Some("a")), 0, fp()).unwrap();
+        assert_eq!((w.next(), w.stopped()), (None, Some(StopReason::SameCursor)));
+
+        // Undeclared, it is a loop.
+        let mut w = walk(cursor_spec(), None);
+        w.record(&Position::Start, &signals(Some("a")), 1, fp()).unwrap();
+        assert!(matches!(w.record(&a(), &signals(Some("a")), 0, fp()), Err(ErrorKind::Loop { .. })));
+
+        // Declared, A→B→A is still a loop.
+        let mut w = walk(Spec { stop_on_same_cursor: true, ..cursor_spec() }, None);
+        w.record(&Position::Start, &signals(Some("a")), 1, fp()).unwrap();
+        w.record(&a(), &signals(Some("b")), 1, fp()).unwrap();
+        let err = w.record(&Position::Cursor(Cursor::text("b").unwrap()), &signals(Some("a")), 1, fp());
+        assert!(matches!(err, Err(ErrorKind::Loop { .. })), "{err:?}");
+
+        // The first request carries the declared first cursor (Solr's `*`).
+        let spec = Spec { stop_on_same_cursor: true, first_cursor: Some("*"), ..cursor_spec() };
+        let mut w = walk(spec, None);
+        w.record(&Position::Start, &signals(Some("*")), 0, fp()).unwrap();
+        assert_eq!(w.stopped(), Some(StopReason::SameCursor));
+    }
+
+    #[test]
     fn offset_advances_by_items_received_and_total_is_sticky() {
         let spec = Spec { style: Style::Offset, offset: Some(Target::Query("offset")), ..Spec::DEFAULT };
         let mut w = walk(spec, Some(50));
@@ -679,6 +834,61 @@ mod tests {
         assert_eq!(w.next().unwrap().position, Position::Offset(100));
         let err = w.record(&Position::Offset(100), &Signals::default(), 50, fp()).unwrap_err();
         assert!(matches!(err, ErrorKind::MaxOffset { max_offset: 100, next_offset: 150 }));
+    }
+
+    #[test]
+    fn max_page_is_inclusive_and_in_the_api_numbering() {
+        for first_page in [0, 1] {
+            let spec = Spec {
+                style: Style::Page,
+                page: Some(Target::Query("page")),
+                first_page,
+                max_page: Some(3),
+                ..Spec::DEFAULT
+            };
+            let mut w = walk(spec, Some(10));
+            for page in first_page..3 {
+                w.record(&Position::Page(page), &Signals::default(), 10, fp()).unwrap();
+            }
+            assert_eq!(w.next().unwrap().position, Position::Page(3));
+            assert_eq!(w.max_page(), Some(3));
+            let err = w.record(&Position::Page(3), &Signals::default(), 10, fp()).unwrap_err();
+            assert!(matches!(err, ErrorKind::MaxPage { max_page: 3, next_page: 4 }), "{err:?}");
+            assert!(w.next().is_none());
+        }
+        // `max_offset` is the largest start offset: with 10 a page, page 11 starts at 100.
+        let spec = Spec {
+            style: Style::Page,
+            page: Some(Target::Query("page")),
+            max_offset: Some(100),
+            ..Spec::DEFAULT
+        };
+        assert_eq!(walk(spec, Some(10)).max_page(), Some(11));
+        assert_eq!(walk(Spec { max_page: Some(5), ..spec }, Some(10)).max_page(), Some(5));
+        let mut w = walk(spec, Some(10));
+        let err = w.record(&Position::Page(11), &Signals::default(), 10, fp()).unwrap_err();
+        assert!(matches!(err, ErrorKind::MaxOffset { max_offset: 100, next_offset: 110 }), "{err:?}");
+        // A walk that would start past the limit does not start.
+        let start = Checkpoint::new(Position::Page(12));
+        let spec = Spec { max_page: Some(11), ..spec };
+        let err = Walk::new(spec, &Options::default(), Some(10), start).check_start().unwrap_err();
+        assert!(matches!(err, ErrorKind::MaxPage { max_page: 11, next_page: 12 }), "{err:?}");
+    }
+
+    #[test]
+    fn declared_max_pages_ends_every_style_and_the_option_overrides_it() {
+        let spec = Spec { style: Style::Link, max_pages: Some(2), ..Spec::DEFAULT };
+        let link =
+            |n: u32| Signals { next_url: Some(format!("https://h.example/p{n}")), ..Signals::default() };
+        let mut w = walk(spec, None);
+        w.record(&Position::Start, &link(2), 1, fp()).unwrap();
+        w.record(&Position::Url("https://h.example/p2".into()), &link(3), 1, fp()).unwrap();
+        assert_eq!(w.stopped(), Some(StopReason::MaxPages));
+        let options = Options { max_pages: Some(3), ..Options::default() };
+        let mut w = Walk::new(spec, &options, None, Checkpoint::new(Position::Start));
+        w.record(&Position::Start, &link(2), 1, fp()).unwrap();
+        w.record(&Position::Url("https://h.example/p2".into()), &link(3), 1, fp()).unwrap();
+        assert!(w.next().is_some());
     }
 
     #[test]

@@ -167,6 +167,7 @@ pub struct Container {
     pub page_param: Attr<LitStr>,
     pub page_body: Attr<BodyPath>,
     pub first_page: Attr<IntValue>,
+    pub max_page: Attr<IntValue>,
     pub next_url: Attr<FieldPath>,
     pub page_size_param: Attr<LitStr>,
     pub page_size_body: Attr<BodyPath>,
@@ -181,6 +182,8 @@ pub struct Container {
     pub total_pages_header: Attr<LitStr>,
     pub stop_on_short_page: Attr<bool>,
     pub stop_on_empty_page: Attr<bool>,
+    pub stop_on_same_cursor: Attr<bool>,
+    pub max_pages: Attr<IntValue>,
     pub dedup_by: Attr<ItemRead>,
     pub api_error: Attr<FieldPath>,
     pub rate_limit_error: Attr<LitStr>,
@@ -190,6 +193,10 @@ pub struct Container {
     pub rate_limit_reset_header: Attr<LitStr>,
     pub rate_limit_remaining_header: Attr<LitStr>,
     pub rate_limit_wait_field: Attr<JsonPath>,
+    pub cursor_expired_status: Attr<StatusList>,
+    pub cursor_expired_match: Attr<LitStr>,
+    pub cursor_expired_field: Attr<JsonPath>,
+    pub cursor_expired_error: Attr<LitStr>,
     pub cursor_form: Attr<LitStr>,
     pub page_size_form: Attr<LitStr>,
     pub page_size_format: Attr<LitStr>,
@@ -231,6 +238,7 @@ impl Container {
             page_param: Attr::none(PAGE_PARAM),
             page_body: Attr::none(PAGE_BODY),
             first_page: Attr::none(FIRST_PAGE),
+            max_page: Attr::none(MAX_PAGE),
             next_url: Attr::none(NEXT_URL),
             page_size_param: Attr::none(PAGE_SIZE_PARAM),
             page_size_body: Attr::none(PAGE_SIZE_BODY),
@@ -245,6 +253,8 @@ impl Container {
             total_pages_header: Attr::none(TOTAL_PAGES_HEADER),
             stop_on_short_page: Attr::none(STOP_ON_SHORT_PAGE),
             stop_on_empty_page: Attr::none(STOP_ON_EMPTY_PAGE),
+            stop_on_same_cursor: Attr::none(STOP_ON_SAME_CURSOR),
+            max_pages: Attr::none(MAX_PAGES),
             dedup_by: Attr::none(DEDUP_BY),
             api_error: Attr::none(API_ERROR),
             rate_limit_error: Attr::none(RATE_LIMIT_ERROR),
@@ -254,6 +264,10 @@ impl Container {
             rate_limit_reset_header: Attr::none(RATE_LIMIT_RESET_HEADER),
             rate_limit_remaining_header: Attr::none(RATE_LIMIT_REMAINING_HEADER),
             rate_limit_wait_field: Attr::none(RATE_LIMIT_WAIT_FIELD),
+            cursor_expired_status: Attr::none(CURSOR_EXPIRED_STATUS),
+            cursor_expired_match: Attr::none(CURSOR_EXPIRED_MATCH),
+            cursor_expired_field: Attr::none(CURSOR_EXPIRED_FIELD),
+            cursor_expired_error: Attr::none(CURSOR_EXPIRED_ERROR),
             cursor_form: Attr::none(CURSOR_FORM),
             page_size_form: Attr::none(PAGE_SIZE_FORM),
             page_size_format: Attr::none(PAGE_SIZE_FORMAT),
@@ -354,6 +368,9 @@ impl Container {
             int_key(cx, meta, at, &mut self.first_page, false, |n| {
                 (n > 1).then(|| format!("`first_page` must be 0 or 1, not {n}"))
             })?;
+        } else if *path == MAX_PAGE {
+            // #[paginate(max_page = 300)]: the largest page number, in the API's numbering
+            int_key(cx, meta, at, &mut self.max_page, false, |_| None)?;
         } else if *path == NEXT_URL {
             // #[paginate(next_url = "links.next")]
             field_path_key(cx, meta, at, &mut self.next_url)?;
@@ -396,6 +413,14 @@ impl Container {
         } else if *path == STOP_ON_EMPTY_PAGE {
             // #[paginate(stop_on_empty_page)] or #[paginate(stop_on_empty_page = false)]
             flag_key(cx, meta, at, &mut self.stop_on_empty_page)?;
+        } else if *path == STOP_ON_SAME_CURSOR {
+            // #[paginate(stop_on_same_cursor)] or #[paginate(stop_on_same_cursor = false)]
+            flag_key(cx, meta, at, &mut self.stop_on_same_cursor)?;
+        } else if *path == MAX_PAGES {
+            // #[paginate(max_pages = 100)]
+            int_key(cx, meta, at, &mut self.max_pages, false, |n| {
+                (n == 0).then(|| "`max_pages` must be at least 1".to_owned())
+            })?;
         } else if *path == SLICE_BY {
             // #[paginate(slice_by = "date_created")]: a path in the item type
             // #[paginate(slice_by)]: the item's `ItemSliceKey` impl
@@ -428,21 +453,37 @@ impl Container {
             }
         } else if *path == RATE_LIMIT_STATUS {
             // #[paginate(rate_limit_status = 403)] or #[paginate(rate_limit_status = "400, 403")]
-            status_key(cx, meta, at, &mut self.rate_limit_status)?;
+            status_key(cx, meta, at, &mut self.rate_limit_status, "rate limited", |status| {
+                (status == 429).then(|| "429 is always a rate limit; remove it".to_owned())
+            })?;
         } else if *path == RATE_LIMIT_MATCH {
             // #[paginate(rate_limit_match = "Rate Limit Exceeded")]
-            if let Some(lit) = string(cx, meta, RATE_LIMIT_MATCH)? {
-                if lit.value().trim().is_empty() {
-                    cx.error_spanned_by(
-                        &lit,
-                        format!(
-                            "empty `rate_limit_match`; write the text of an error body that means rate limited, like `{}`",
-                            RATE_LIMIT_MATCH.example
-                        ),
-                    );
-                } else {
-                    self.rate_limit_match.set(cx, at, lit);
+            text_key(cx, meta, at, &mut self.rate_limit_match, "rate limited")?;
+        } else if *path == CURSOR_EXPIRED_STATUS {
+            // #[paginate(cursor_expired_status = 400)] or #[paginate(cursor_expired_status = "400, 404")]
+            status_key(cx, meta, at, &mut self.cursor_expired_status, "the cursor expired", |status| {
+                match status {
+                    429 => Some(
+                        "429 is a rate limit, which a wait cures, not an expired cursor; remove it"
+                            .to_owned(),
+                    ),
+                    100..=399 => Some(format!(
+                        "{status} is not an error status; an expired cursor is refused with a status from 400 to 599 \
+                     (an error in a 200 body is read with `api_error` and `cursor_expired_error`)"
+                    )),
+                    _ => None,
                 }
+            })?;
+        } else if *path == CURSOR_EXPIRED_MATCH {
+            // #[paginate(cursor_expired_match = "expired")]
+            text_key(cx, meta, at, &mut self.cursor_expired_match, "the cursor expired")?;
+        } else if *path == CURSOR_EXPIRED_FIELD {
+            // #[paginate(cursor_expired_field = "[].errorCode")]
+            json_path_key(cx, meta, at, &mut self.cursor_expired_field)?;
+        } else if *path == CURSOR_EXPIRED_ERROR {
+            // #[paginate(cursor_expired_error = "INVALID_QUERY_LOCATOR")] (several: comma-separated)
+            if let Some(lit) = string(cx, meta, CURSOR_EXPIRED_ERROR)? {
+                self.cursor_expired_error.set(cx, at, lit);
             }
         } else if *path == RATE_LIMIT_FIELD {
             // #[paginate(rate_limit_field = "errors[].extensions.code")]
@@ -547,6 +588,7 @@ impl Container {
             self.page_param.declared(),
             self.page_body.declared(),
             self.first_page.declared(),
+            self.max_page.declared(),
             self.next_url.declared(),
             self.page_size_param.declared(),
             self.page_size_body.declared(),
@@ -561,6 +603,8 @@ impl Container {
             self.total_pages_header.declared(),
             self.stop_on_short_page.declared(),
             self.stop_on_empty_page.declared(),
+            self.stop_on_same_cursor.declared(),
+            self.max_pages.declared(),
             self.dedup_by.declared(),
             self.api_error.declared(),
             self.rate_limit_error.declared(),
@@ -570,6 +614,10 @@ impl Container {
             self.rate_limit_reset_header.declared(),
             self.rate_limit_remaining_header.declared(),
             self.rate_limit_wait_field.declared(),
+            self.cursor_expired_status.declared(),
+            self.cursor_expired_match.declared(),
+            self.cursor_expired_field.declared(),
+            self.cursor_expired_error.declared(),
             self.cursor_form.declared(),
             self.page_size_form.declared(),
             self.page_size_format.declared(),
@@ -813,12 +861,39 @@ fn parse_json_path(cx: &Ctxt, lit: LitStr, key: Key) -> Option<JsonPath> {
     Some(JsonPath { lit, segments })
 }
 
-// `key = 403` or `key = "400, 403"`: HTTP statuses besides 429 that mean "rate limited".
+// `key = "Rate Limit Exceeded"`: text of an error body, case-insensitive.
+fn text_key(
+    cx: &Ctxt,
+    meta: &ParseNestedMeta,
+    at: Position,
+    slot: &mut Attr<LitStr>,
+    meaning: &str,
+) -> syn::Result<()> {
+    if let Some(lit) = string(cx, meta, slot.key)? {
+        if lit.value().trim().is_empty() {
+            cx.error_spanned_by(
+                &lit,
+                format!(
+                    "empty `{}`; write the text of an error body that means {meaning}, like `{}`",
+                    slot.key, slot.key.example
+                ),
+            );
+        } else {
+            slot.set(cx, at, lit);
+        }
+    }
+    Ok(())
+}
+
+// `key = 403` or `key = "400, 403"`: HTTP statuses that mean something (a rate
+// limit, an expired cursor); `refuse` says why a status cannot.
 fn status_key(
     cx: &Ctxt,
     meta: &ParseNestedMeta,
     at: Position,
     slot: &mut Attr<StatusList>,
+    meaning: &str,
+    refuse: impl Fn(u16) -> Option<String>,
 ) -> syn::Result<()> {
     let key = slot.key;
     let Some(lit) = literal(cx, meta, key, "a status or a string of statuses")? else { return Ok(()) };
@@ -838,7 +913,7 @@ fn status_key(
         let problem = if status.is_empty() {
             Some(if written.len() == 1 {
                 format!(
-                    "empty `{key}`; write the statuses that mean rate limited, like `{}` or `{key} = \"400, 403\"`",
+                    "empty `{key}`; write the statuses that mean {meaning}, like `{}` or `{key} = \"400, 403\"`",
                     key.example
                 )
             } else {
@@ -848,12 +923,14 @@ fn status_key(
             })
         } else {
             match status.parse::<u16>() {
-                Ok(429) => Some("429 is always a rate limit; remove it".to_owned()),
-                Ok(n) if statuses.contains(&n) => Some(format!("status {n} is listed twice; remove one")),
-                Ok(n @ 100..=599) => {
-                    statuses.push(n);
-                    None
-                }
+                Ok(n @ 100..=599) => match refuse(n) {
+                    Some(problem) => Some(problem),
+                    None if statuses.contains(&n) => Some(format!("status {n} is listed twice; remove one")),
+                    None => {
+                        statuses.push(n);
+                        None
+                    }
+                },
                 Ok(_) => Some(format!("{status} is not an HTTP status; statuses go from 100 to 599")),
                 Err(_) if status.bytes().all(|b| b.is_ascii_digit()) => {
                     Some(format!("{status} is not an HTTP status; statuses go from 100 to 599"))

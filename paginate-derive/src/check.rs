@@ -27,6 +27,53 @@ pub fn check(cx: &Ctxt, input: &Input) {
         cursor_source(cx, input, style);
         cursor_encoded(cx, input);
         slicing(cx, input);
+        max_page(cx, input);
+        cursor_expired_values(cx, input);
+    }
+}
+
+// cursor_expired_error compares the API's error (api_error) or the value at
+// cursor_expired_field with its values; cursor_expired_field needs values to
+// compare with. cursor_expired_status and cursor_expired_match stand alone.
+fn cursor_expired_values(cx: &Ctxt, input: &Input) {
+    let a = &input.attrs;
+    match (a.cursor_expired_error.declared(), a.cursor_expired_field.declared()) {
+        (Some(values), None) if a.api_error.get().is_none() => cx.error_at(
+            values.span,
+            format!(
+                "`cursor_expired_error` lists the API errors that mean the cursor expired, but nothing reads \
+                 an API error: add `{}` (a path in an error body) or `{}` (the field of a 200 response \
+                 holding the API's error)",
+                symbol::CURSOR_EXPIRED_FIELD.example,
+                symbol::API_ERROR.example
+            ),
+        ),
+        (None, Some(field)) => cx.error_at(
+            field.span,
+            format!(
+                "`cursor_expired_field` reads a value from an error body, but no value is said to mean the \
+                 cursor expired: add `{}` (several: comma-separated)",
+                symbol::CURSOR_EXPIRED_ERROR.example
+            ),
+        ),
+        _ => {}
+    }
+}
+
+// max_page counts in the API's numbering, from first_page.
+fn max_page(cx: &Ctxt, input: &Input) {
+    let a = &input.attrs;
+    let Some(max) = a.max_page.value() else { return };
+    let first = a.first_page.value().map_or(1, |first| first.value);
+    if max.value < first {
+        cx.error_spanned_by(
+            &max.lit,
+            format!(
+                "max_page = {} is before the first page, {first}: `max_page` is the largest page number \
+                 the API accepts, counted like `page_param` (with `first_page = 1`, page 300 is the 300th)",
+                max.value
+            ),
+        );
     }
 }
 
@@ -153,10 +200,19 @@ fn keys_match_style(cx: &Ctxt, input: &Input, style: Style) -> bool {
     declared.sort_by_key(|declared| declared.order);
     for Declared { key, span, .. } in declared {
         if matches!(key.scope, Scope::Styles(_)) && !key.applies_to(style) {
+            // `max_page` (a page number) is easily taken for `max_pages` (a count).
+            let hint = if key == symbol::MAX_PAGE {
+                format!(
+                    "; to stop after a number of pages on any style, write `{}`",
+                    symbol::MAX_PAGES.example
+                )
+            } else {
+                String::new()
+            };
             cx.error_at(
                 span,
                 format!(
-                    "`{key}` applies to {}; this struct declares `style = \"{}\"`",
+                    "`{key}` applies to {}; this struct declares `style = \"{}\"`{hint}",
                     key.styles_phrase(),
                     style.as_str()
                 ),

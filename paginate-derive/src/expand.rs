@@ -238,9 +238,11 @@ fn spec(input: &Input, private: &TokenStream) -> TokenStream {
     if let Some(format) = a.page_size_format.value() {
         fields.push(quote!(page_size_format: #private::Some(#format)));
     }
-    for (name, list) in
-        [(quote!(keep_params), &a.keep_params), (quote!(rate_limit_errors), &a.rate_limit_error)]
-    {
+    for (name, list) in [
+        (quote!(keep_params), &a.keep_params),
+        (quote!(rate_limit_errors), &a.rate_limit_error),
+        (quote!(cursor_expired_errors), &a.cursor_expired_error),
+    ] {
         if let Some(lit) = list.value() {
             let items = lit.value();
             let items = items
@@ -262,6 +264,8 @@ fn spec(input: &Input, private: &TokenStream) -> TokenStream {
         (quote!(max_page_size), &a.max_page_size),
         (quote!(min_page_size), &a.min_page_size),
         (quote!(max_offset), &a.max_offset),
+        (quote!(max_page), &a.max_page),
+        (quote!(max_pages), &a.max_pages),
     ] {
         if let Some(n) = int(private, value) {
             fields.push(quote!(#name: #n));
@@ -277,6 +281,9 @@ fn spec(input: &Input, private: &TokenStream) -> TokenStream {
     };
     if let Some(flag) = stop_on_empty_page {
         fields.push(quote!(stop_on_empty_page: #flag));
+    }
+    if let Some(&flag) = a.stop_on_same_cursor.value() {
+        fields.push(quote!(stop_on_same_cursor: #flag));
     }
     if a.next_url.value().is_some() {
         fields.push(quote!(next_url_field: true));
@@ -305,16 +312,26 @@ fn spec(input: &Input, private: &TokenStream) -> TokenStream {
     if let Some(t) = target(private, a.since_param.value(), a.since_body.value(), a.since_header.value()) {
         fields.push(quote!(since_target: #t));
     }
-    if let Some(list) = a.rate_limit_status.value() {
-        let statuses = list.statuses.iter().map(|&status| {
-            let mut status = Literal::u16_suffixed(status);
-            status.set_span(list.lit.span());
-            status
-        });
-        fields.push(quote!(rate_limit_statuses: &[#(#statuses),*]));
+    for (name, list) in [
+        (quote!(rate_limit_statuses), &a.rate_limit_status),
+        (quote!(cursor_expired_statuses), &a.cursor_expired_status),
+    ] {
+        if let Some(list) = list.value() {
+            let statuses = list.statuses.iter().map(|&status| {
+                let mut status = Literal::u16_suffixed(status);
+                status.set_span(list.lit.span());
+                status
+            });
+            fields.push(quote!(#name: &[#(#statuses),*]));
+        }
     }
-    if let Some(text) = a.rate_limit_match.value() {
-        fields.push(quote!(rate_limit_match: #private::Some(#text)));
+    for (name, text) in [
+        (quote!(rate_limit_match), &a.rate_limit_match),
+        (quote!(cursor_expired_match), &a.cursor_expired_match),
+    ] {
+        if let Some(text) = text.value() {
+            fields.push(quote!(#name: #private::Some(#text)));
+        }
     }
     // Header names are compared lower-cased, as the `http` crate stores them.
     for (name, header) in [
@@ -331,6 +348,7 @@ fn spec(input: &Input, private: &TokenStream) -> TokenStream {
     for (name, path) in [
         (quote!(rate_limit_field), &a.rate_limit_field),
         (quote!(rate_limit_wait_field), &a.rate_limit_wait_field),
+        (quote!(cursor_expired_field), &a.cursor_expired_field),
     ] {
         if let Some(path) = path.value() {
             let segments = path.segments.iter().map(|segment| syn::LitStr::new(segment, path.lit.span()));

@@ -72,7 +72,7 @@ use syn::{DeriveInput, parse_macro_input};
 /// | `style = "offset"` | A count of items to skip; it advances by the number of items received. |
 /// | `style = "page"` | A page number that advances by one. |
 /// | `style = "link"` | The next page is a URL: the `rel="next"` link of the `Link` response header, or the field named by `next_url`. |
-/// | `style = "custom"` | The escape hatch: `next_state = "f"` (a `fn(&Self) -> Option<serde_json::Value>`, the state of the next request, `None` at the end) and `next_request = "g"` (a `fn(&reqwest::Request, &serde_json::Value) -> reqwest::Request`, the next request built from your first one and that state). Streams, limits, retries, checkpoints (the state is stored) and loop guards all apply. |
+/// | `style = "custom"` | The escape hatch: `next_state = "f"` (a `fn(&Self) -> Option<serde_json::Value>`, the state of the next request, `None` at the end) and `next_request = "g"` (a `fn(&reqwest::Request, &serde_json::Value) -> reqwest::Request`, the next request built from your first one and that state). Streams, limits, retries, checkpoints (the state is stored) and loop guards all apply; the page-size keys only affect the first request. |
 ///
 /// `style` is required. The keys below marked with a style are only accepted
 /// on that style.
@@ -101,7 +101,8 @@ use syn::{DeriveInput, parse_macro_input};
 /// | `page_param = "name"` | page | Send the page number as this query parameter. |
 /// | `page_body = "a.b"` | page | Send the page number at this path of the JSON body. |
 /// | `first_page = 0` | page | The number of the first page: `0` or `1` (default `1`). |
-/// | `max_offset = N` | offset, page | The largest offset the API accepts. |
+/// | `max_offset = N` | offset, page | The largest 0-based start offset the API accepts: the largest `offset` sent, or for pages the start of a page, `(page - first_page) × page size` (checked when the page size is known). The walk ends with `ErrorKind::MaxOffset` before a request past it. |
+/// | `max_page = 300` | page | The largest page number the API accepts, inclusive, counted like the pages sent (with `first_page = 1`, the 300th page is page 300; Freshdesk). The walk ends with `ErrorKind::MaxPage` before a request past it, fan-out included. |
 /// | `next_url = "a.b"` | link | The field path of the next page's URL in the response, instead of the `Link` header. |
 /// | `keep_params = "access_token"` | link | Query parameters of your request added again to a next URL that lacks them (Canvas); comma-separated; same origin only. |
 ///
@@ -159,7 +160,11 @@ use syn::{DeriveInput, parse_macro_input};
 ///
 /// At most one of `page_size_param` / `page_size_body` / `page_size_header`;
 /// `page_size` and `max_page_size` need one of them. On a link style the page
-/// size goes on the first request only: the next URLs carry their own.
+/// size goes on the first request only: the next URLs carry their own. On a
+/// custom style too: these keys (and `Paginator::page_size`) only affect the
+/// first request, since `next_request` builds every later one from your
+/// request as you wrote it, without the declared page size; put it there if
+/// the API needs it again.
 ///
 /// # Stop signals
 ///
@@ -176,8 +181,10 @@ use syn::{DeriveInput, parse_macro_input};
 /// | `total_pages_header = "x-total-pages"` | response header | that many pages were seen; instead of `total_pages` |
 /// | `stop_on_short_page` | — | a page has fewer items than the page size |
 /// | `stop_on_empty_page` | — | a page has no items (always on for `offset` and `page`) |
+/// | `stop_on_same_cursor` | — | cursor style: the next cursor is the one the page's own request sent (CloudWatch Logs `nextToken`, Solr `cursorMark`); ends with `StopReason::SameCursor`, while a cursor seen on an earlier page (A→B→A) is still a loop error |
+/// | `max_pages = N` | — | that many pages were received, on every style (a link walk has no other depth limit); ends with `StopReason::MaxPages`, and `Paginator::max_pages(n)` overrides it. Not `max_page`, the page style's limit on page numbers, which ends with an error |
 ///
-/// The two flags are written bare or as `= true` / `= false` (as is
+/// The flags are written bare or as `= true` / `= false` (as is
 /// `cursor_encoded`). A cursor walk also ends when there is no next cursor
 /// (`None`, `null` or `""`; for `cursor_item_field`, an empty page), and a
 /// link walk when there is no next URL.
@@ -286,14 +293,18 @@ use syn::{DeriveInput, parse_macro_input};
 /// |---|---|
 /// | `crate = "path"` | The path of the `paginated` crate, if it is not `::paginated` (re-exported or renamed). |
 /// | `api_error = "a.b"` | The field where the API reports an error in a 200 body (Slack `error`, GraphQL `errors`): a string, JSON value or list; any value fails the page with `ErrorKind::Api` and the message. The runtime also looks for it in the raw JSON of a page that does not decode (GraphQL `{"data": null, "errors": [...]}`), under its serde name (see below). |
-/// | `rate_limit_error = "ratelimited"` | API error values (comma-separated) that mean "rate limited": retried like a 429, honouring `Retry-After`. Compared with the `api_error` value and with the value at `rate_limit_field`; needs one of the two. |
+/// | `rate_limit_error = "ratelimited"` | API error values (comma-separated) that mean "rate limited": retried like a 429, honouring `Retry-After`. Compared with the `api_error` value of a 200 body and with the value at `rate_limit_field` in any error body (a 400 or 403 included, not only 2xx); needs one of the two. |
 /// | `rate_limit_status = 403` | Statuses besides 429 that mean "rate limited" (GitHub 403, AWS 400): an integer, or a string of comma-separated statuses (`"400, 403"`), each from 100 to 599. With `rate_limit_match` or `rate_limit_field`, such a status counts only when the error body says so too. |
 /// | `rate_limit_match = "Rate Limit Exceeded"` | Text whose presence in an error body (case-insensitive) means "rate limited" (Canvas). Without `rate_limit_status`, on any status that is not a success. |
-/// | `rate_limit_field = "a[].b"` | A path of JSON keys (not Rust field names) in an error body whose value, compared with `rate_limit_error`, means "rate limited" (AWS `__type`, Linear `errors[].extensions.code`). `[]` is any element of an array, alone or at the end of a key; no indexes. Read on any status that is not a success, and on a 2xx body that does not decode. Needs `rate_limit_error`. |
+/// | `rate_limit_field = "a[].b"` | A path of JSON keys (not Rust field names) in an error body whose value, compared with `rate_limit_error`, means "rate limited" (AWS `__type`, Linear `errors[].extensions.code`). `[]` is any element of an array, alone or at the end of a key; no indexes. Read on any status that is not a success, and on a 2xx body that does not decode. A value with a namespace, `com.amazon.coral.availability#ThrottlingException`, also matches its last part. Needs `rate_limit_error`. |
 /// | `rate_limit_reset_header = "X-Name"` | A response header saying when the limit resets, read besides the common ones (`rate_limit_reset_header = "X-RateLimit-Requests-Reset"`, Linear). Lower-cased at compile time. |
 /// | `rate_limit_remaining_header = "X-Name"` | A response header saying how many requests remain, read besides the common ones. Lower-cased at compile time. |
 /// | `rate_limit_wait_field = "a.b"` | A path of JSON keys in a rate-limited response's body holding the seconds to wait (Close `error.rate_reset`); same syntax as `rate_limit_field`. |
-/// | `dedup_by = "a.b"` | A field path in the item type (a `Hash` value); an item whose value was already delivered in this walk is dropped. |
+/// | `cursor_expired_status = 400` | Cursor, link, custom: statuses that mean "the cursor (next URL, state) expired" (Asana 400, an Elasticsearch scroll's 404): an integer, or a string of comma-separated statuses, each from 400 to 599 but 429. With `cursor_expired_match` or `cursor_expired_field`, such a status counts only when the error body says so too. An expired cursor is `ErrorKind::CursorExpired`: not retried, and resuming from its checkpoint cannot help; `Paginator::on_cursor_expired(ExpiredCursorPolicy::Restart { .. })` starts the walk over instead. |
+/// | `cursor_expired_match = "expired"` | Cursor, link, custom: text whose presence in an error body (case-insensitive) means the cursor expired (Asana: `"offset"`). Without `cursor_expired_status`, on any status that is not a success. |
+/// | `cursor_expired_field = "[].errorCode"` | Cursor, link, custom: a path of JSON keys in an error body whose value, compared with `cursor_expired_error`, means the cursor expired (Salesforce's `[{"errorCode": "INVALID_QUERY_LOCATOR"}]`); same syntax as `rate_limit_field`. Needs `cursor_expired_error`. |
+/// | `cursor_expired_error = "INVALID_QUERY_LOCATOR"` | Cursor, link, custom: values (comma-separated) that mean the cursor expired, compared with the value at `cursor_expired_field` and with the `api_error` value of a 200 body (Slack's `invalid_cursor`); needs one of the two. |
+/// | `dedup_by = "a.b"` | A field path in the item type (a `Hash` value); an item whose value was already delivered in this walk is dropped. A walk that starts over after an expired cursor tells what it delivered by this key. |
 /// | `slice_by = "a.b"` | Offset style: a field path in the item type (a string or an integer) to slice deep walks by; past `max_offset` (or when the server refuses the offset as too deep) the walk restarts at offset 0 with a lower bound set to the last delivered value. The request must be sorted ascending by that field; needs `dedup_by`. |
 /// | `slice_param = "name"` / `slice_body = "a.b"` | Offset style: where a slice's lower bound (inclusive) goes; or supply `Paginator::slice_with` at run time. |
 /// | `since_field = "a.b"` | Any style: an incremental walk. A field path in the item type (a string, such as an RFC 3339 `updated_at`, or an integer) that grows when an item changes; `Paginator::since(watermark)` starts after a stored watermark, and the streams' `watermark()` is where the next run starts. Items the watermark covers are dropped: below its value, or at it and delivered before (recognised by their `dedup_by` key, which is required). RFC 3339 timestamps compare as instants. |

@@ -45,11 +45,16 @@ impl Key {
         }
     }
 
-    /// `style = "offset"` or `style = "offset"` and `style = "page"`.
+    /// `style = "offset"`, `style = "offset"` and `style = "page"`, or
+    /// `style = "cursor"`, `style = "link"` and `style = "custom"`.
     pub fn styles_phrase(self) -> String {
         let Scope::Styles(styles) = self.scope else { return String::new() };
         let names: Vec<String> = styles.iter().map(|s| format!("`style = \"{}\"`", s.as_str())).collect();
-        names.join(" and ")
+        match names.split_last() {
+            Some((last, [])) => last.clone(),
+            Some((last, rest)) => format!("{} and {last}", rest.join(", ")),
+            None => String::new(),
+        }
     }
 }
 
@@ -71,6 +76,8 @@ const PAGE: &[Style] = &[Style::Page];
 const OFFSET_PAGE: &[Style] = &[Style::Offset, Style::Page];
 const CUSTOM: &[Style] = &[Style::Custom];
 const LINK: &[Style] = &[Style::Link];
+/// The styles whose position the server hands out, and may forget.
+const SERVER_POSITION: &[Style] = &[Style::Cursor, Style::Link, Style::Custom];
 
 pub const ATTR: &str = "paginate";
 
@@ -96,6 +103,7 @@ pub const MAX_OFFSET: Key = Key::styles("max_offset", OFFSET_PAGE, "max_offset =
 pub const PAGE_PARAM: Key = Key::styles("page_param", PAGE, "page_param = \"page\"");
 pub const PAGE_BODY: Key = Key::styles("page_body", PAGE, "page_body = \"page\"");
 pub const FIRST_PAGE: Key = Key::styles("first_page", PAGE, "first_page = 0");
+pub const MAX_PAGE: Key = Key::styles("max_page", PAGE, "max_page = 300");
 
 pub const NEXT_URL: Key = Key::styles("next_url", LINK, "next_url = \"links.next\"");
 
@@ -114,6 +122,8 @@ pub const TOTAL_PAGES_HEADER: Key =
     Key::container("total_pages_header", "total_pages_header = \"x-total-pages\"");
 pub const STOP_ON_SHORT_PAGE: Key = Key::container("stop_on_short_page", "stop_on_short_page");
 pub const STOP_ON_EMPTY_PAGE: Key = Key::container("stop_on_empty_page", "stop_on_empty_page");
+pub const STOP_ON_SAME_CURSOR: Key = Key::styles("stop_on_same_cursor", CURSOR, "stop_on_same_cursor");
+pub const MAX_PAGES: Key = Key::container("max_pages", "max_pages = 100");
 
 pub const DEDUP_BY: Key = Key::container("dedup_by", "dedup_by = \"id\"");
 
@@ -132,6 +142,14 @@ pub const RATE_LIMIT_REMAINING_HEADER: Key = Key::container(
 );
 pub const RATE_LIMIT_WAIT_FIELD: Key =
     Key::container("rate_limit_wait_field", "rate_limit_wait_field = \"error.rate_reset\"");
+pub const CURSOR_EXPIRED_STATUS: Key =
+    Key::styles("cursor_expired_status", SERVER_POSITION, "cursor_expired_status = 400");
+pub const CURSOR_EXPIRED_MATCH: Key =
+    Key::styles("cursor_expired_match", SERVER_POSITION, "cursor_expired_match = \"expired\"");
+pub const CURSOR_EXPIRED_FIELD: Key =
+    Key::styles("cursor_expired_field", SERVER_POSITION, "cursor_expired_field = \"[].errorCode\"");
+pub const CURSOR_EXPIRED_ERROR: Key =
+    Key::styles("cursor_expired_error", SERVER_POSITION, "cursor_expired_error = \"INVALID_QUERY_LOCATOR\"");
 pub const CURSOR_FORM: Key = Key::styles("cursor_form", CURSOR, "cursor_form = \"cursor\"");
 pub const PAGE_SIZE_FORM: Key = Key::container("page_size_form", "page_size_form = \"limit\"");
 pub const PAGE_SIZE_FORMAT: Key = Key::container("page_size_format", "page_size_format = \"batchSize={}\"");
@@ -173,6 +191,7 @@ pub const CONTAINER_KEYS: &[Key] = &[
     PAGE_PARAM,
     PAGE_BODY,
     FIRST_PAGE,
+    MAX_PAGE,
     NEXT_URL,
     PAGE_SIZE_PARAM,
     PAGE_SIZE_BODY,
@@ -187,6 +206,8 @@ pub const CONTAINER_KEYS: &[Key] = &[
     TOTAL_PAGES_HEADER,
     STOP_ON_SHORT_PAGE,
     STOP_ON_EMPTY_PAGE,
+    STOP_ON_SAME_CURSOR,
+    MAX_PAGES,
     DEDUP_BY,
     API_ERROR,
     RATE_LIMIT_ERROR,
@@ -196,6 +217,10 @@ pub const CONTAINER_KEYS: &[Key] = &[
     RATE_LIMIT_RESET_HEADER,
     RATE_LIMIT_REMAINING_HEADER,
     RATE_LIMIT_WAIT_FIELD,
+    CURSOR_EXPIRED_STATUS,
+    CURSOR_EXPIRED_MATCH,
+    CURSOR_EXPIRED_FIELD,
+    CURSOR_EXPIRED_ERROR,
     CURSOR_FORM,
     PAGE_SIZE_FORM,
     PAGE_SIZE_FORMAT,

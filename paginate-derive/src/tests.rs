@@ -223,11 +223,12 @@ fn independent_mistakes_are_reported_together() {
             "unknown `#[paginate]` key `bogus`\nexpected one of: `style`, `crate`, `cursor_field`, \
              `cursor_item_field`, `cursor_header`, `cursor_param`, `cursor_body`, \
              `cursor_request_header`, `cursor_encoded`, `first_cursor`, `offset_param`, `offset_body`, \
-             `max_offset`, `page_param`, `page_body`, `first_page`, `next_url`, `page_size_param`, \
+             `max_offset`, `page_param`, `page_body`, `first_page`, `max_page`, `next_url`, `page_size_param`, \
              `page_size_body`, `page_size_header`, `page_size`, `max_page_size`, `has_more`, `is_last`, \
-             `total`, `total_pages`, `total_header`, `total_pages_header`, `stop_on_short_page`, `stop_on_empty_page`, `dedup_by`, `api_error`, `rate_limit_error`, \
+             `total`, `total_pages`, `total_header`, `total_pages_header`, `stop_on_short_page`, `stop_on_empty_page`, `stop_on_same_cursor`, `max_pages`, `dedup_by`, `api_error`, `rate_limit_error`, \
              `rate_limit_status`, `rate_limit_match`, `rate_limit_field`, `rate_limit_reset_header`, \
-             `rate_limit_remaining_header`, `rate_limit_wait_field`, `cursor_form`, `page_size_form`, `page_size_format`, `min_page_size`, `keep_params`, \
+             `rate_limit_remaining_header`, `rate_limit_wait_field`, `cursor_expired_status`, `cursor_expired_match`, \
+             `cursor_expired_field`, `cursor_expired_error`, `cursor_form`, `page_size_form`, `page_size_format`, `min_page_size`, `keep_params`, \
              `next_state`, `next_request`, `slice_by`, `slice_param`, `slice_body`, `since_field`, \
              `since_param`, `since_body`, `since_header`, `items`, `item_type`",
             "`first_page` takes an integer: `first_page = 0`",
@@ -1203,6 +1204,170 @@ fn incremental_cross_rules() {
                 "`X Since` is not an HTTP header name: ' ' is not allowed in one; use letters, digits and `-`, \
                  like `since_header = \"X-Updated-Since\"`",
             ],
+        ),
+    ];
+    for (input, expected) in cases {
+        assert_eq!(errors(input), *expected);
+    }
+}
+
+#[test]
+fn stop_on_same_cursor() {
+    let input = parse_quote! {
+        #[paginate(style = "cursor", cursor_field = "next_token", cursor_body = "nextToken", stop_on_same_cursor)]
+        struct P { #[paginate(items)] d: Vec<u8>, next_token: Option<String> }
+    };
+    assert!(expand_ok(&input).contains("stop_on_same_cursor : true"));
+    let input = parse_quote! {
+        #[paginate(style = "offset", offset_param = "o", stop_on_same_cursor)]
+        struct P { #[paginate(items)] d: Vec<u8> }
+    };
+    assert_eq!(
+        errors(&input),
+        ["`stop_on_same_cursor` applies to `style = \"cursor\"`; this struct declares `style = \"offset\"`"]
+    );
+}
+
+#[test]
+fn page_limits() {
+    let input = parse_quote! {
+        #[paginate(style = "page", page_param = "page", page_size_param = "per_page", max_page = 300)]
+        #[paginate(max_pages = 500)]
+        struct P { #[paginate(items)] d: Vec<u8> }
+    };
+    let out = expand_ok(&input);
+    let p = "paginated :: __private";
+    for fragment in
+        [format!("max_page : :: {p} :: Some (300u64)"), format!("max_pages : :: {p} :: Some (500u64)")]
+    {
+        assert!(out.contains(&fragment), "missing `{fragment}` in\n{out}");
+    }
+    let input = parse_quote! {
+        #[paginate(style = "link", max_pages = 50)]
+        struct P { #[paginate(items)] d: Vec<u8> }
+    };
+    assert!(expand_ok(&input).contains("max_pages"));
+    let cases: &[(DeriveInput, &[&str])] = &[
+        (
+            parse_quote! {
+                #[paginate(style = "link", max_page = 300)]
+                struct P { #[paginate(items)] d: Vec<u8> }
+            },
+            &["`max_page` applies to `style = \"page\"`; this struct declares `style = \"link\"`; to stop \
+               after a number of pages on any style, write `max_pages = 100`"],
+        ),
+        (
+            parse_quote! {
+                #[paginate(style = "page", page_param = "page", max_page = 0)]
+                struct P { #[paginate(items)] d: Vec<u8> }
+            },
+            &["max_page = 0 is before the first page, 1: `max_page` is the largest page number the API \
+               accepts, counted like `page_param` (with `first_page = 1`, page 300 is the 300th)"],
+        ),
+        (
+            parse_quote! {
+                #[paginate(style = "cursor", cursor_field = "n", cursor_param = "c", max_pages = 0)]
+                struct P { #[paginate(items)] d: Vec<u8>, n: Option<String> }
+            },
+            &["`max_pages` must be at least 1"],
+        ),
+    ];
+    for (input, expected) in cases {
+        assert_eq!(errors(input), *expected);
+    }
+    // first_page = 0 makes page 0 a valid last page.
+    let input = parse_quote! {
+        #[paginate(style = "page", page_param = "page", first_page = 0, max_page = 0)]
+        struct P { #[paginate(items)] d: Vec<u8> }
+    };
+    expand_ok(&input);
+}
+
+#[test]
+fn cursor_expired_keys() {
+    let p = "paginated :: __private";
+    // Asana: a 400 that talks about the offset.
+    let input = parse_quote! {
+        #[paginate(style = "cursor", cursor_field = "next", cursor_param = "offset")]
+        #[paginate(cursor_expired_status = 400, cursor_expired_match = "offset")]
+        struct P { #[paginate(items)] d: Vec<u8>, next: Option<String> }
+    };
+    let out = expand_ok(&input);
+    for fragment in [
+        "cursor_expired_statuses : & [400u16]".to_owned(),
+        format!("cursor_expired_match : :: {p} :: Some (\"offset\")"),
+    ] {
+        assert!(out.contains(&fragment), "missing `{fragment}` in\n{out}");
+    }
+    // Salesforce (a link walk): a JSON path and its values; Slack: the api_error of a 200 body.
+    let input = parse_quote! {
+        #[paginate(style = "link", next_url = "next", cursor_expired_status = "400, 404")]
+        #[paginate(cursor_expired_field = "[].errorCode", cursor_expired_error = "INVALID_QUERY_LOCATOR, QUERY_TIMEOUT")]
+        struct P { #[paginate(items)] d: Vec<u8>, next: Option<String> }
+    };
+    let out = expand_ok(&input);
+    for fragment in [
+        "cursor_expired_statuses : & [400u16 , 404u16]".to_owned(),
+        format!("cursor_expired_field : :: {p} :: Some (& [\"[]\" , \"errorCode\"])"),
+        "cursor_expired_errors : & [\"INVALID_QUERY_LOCATOR\" , \"QUERY_TIMEOUT\"]".to_owned(),
+    ] {
+        assert!(out.contains(&fragment), "missing `{fragment}` in\n{out}");
+    }
+    let input = parse_quote! {
+        #[paginate(style = "cursor", cursor_field = "next", cursor_form = "cursor")]
+        #[paginate(api_error = "error", cursor_expired_error = "invalid_cursor")]
+        struct P { #[paginate(items)] d: Vec<u8>, next: Option<String>, error: Option<String> }
+    };
+    expand_ok(&input);
+
+    let cases: &[(DeriveInput, &[&str])] = &[
+        (
+            parse_quote! {
+                #[paginate(style = "page", page_param = "page", cursor_expired_status = 400)]
+                struct P { #[paginate(items)] d: Vec<u8> }
+            },
+            &["`cursor_expired_status` applies to `style = \"cursor\"`, `style = \"link\"` and \
+               `style = \"custom\"`; this struct declares `style = \"page\"`"],
+        ),
+        (
+            parse_quote! {
+                #[paginate(style = "link", cursor_expired_status = "404, 429", cursor_expired_match = " ")]
+                struct P { #[paginate(items)] d: Vec<u8> }
+            },
+            &[
+                "429 is a rate limit, which a wait cures, not an expired cursor; remove it",
+                "empty `cursor_expired_match`; write the text of an error body that means the cursor \
+                 expired, like `cursor_expired_match = \"expired\"`",
+            ],
+        ),
+        (
+            parse_quote! {
+                #[paginate(style = "link", cursor_expired_status = 200, cursor_expired_field = "a[0]")]
+                struct P { #[paginate(items)] d: Vec<u8> }
+            },
+            &[
+                "200 is not an error status; an expired cursor is refused with a status from 400 to 599 \
+                 (an error in a 200 body is read with `api_error` and `cursor_expired_error`)",
+                "`a[0]` in JSON path `a[0]` is not a key: `[]` (any element of an array) goes alone or at \
+                 the end of a key, like `errors[].code`; indexes are not supported",
+            ],
+        ),
+        (
+            parse_quote! {
+                #[paginate(style = "link", cursor_expired_error = "INVALID_QUERY_LOCATOR")]
+                struct P { #[paginate(items)] d: Vec<u8> }
+            },
+            &["`cursor_expired_error` lists the API errors that mean the cursor expired, but nothing reads \
+               an API error: add `cursor_expired_field = \"[].errorCode\"` (a path in an error body) or \
+               `api_error = \"error\"` (the field of a 200 response holding the API's error)"],
+        ),
+        (
+            parse_quote! {
+                #[paginate(style = "custom", next_state = "s", next_request = "r", cursor_expired_field = "error.type")]
+                struct P { #[paginate(items)] d: Vec<u8> }
+            },
+            &["`cursor_expired_field` reads a value from an error body, but no value is said to mean the \
+               cursor expired: add `cursor_expired_error = \"INVALID_QUERY_LOCATOR\"` (several: comma-separated)"],
         ),
     ];
     for (input, expected) in cases {
