@@ -1,6 +1,7 @@
 //! One page over HTTP: send, retry what is worth retrying, read the body
 //! under a size cap, decode with the serde path of any failure.
 
+use std::cell::Cell;
 use std::future::Future;
 use std::pin::Pin;
 use std::sync::Arc;
@@ -17,7 +18,7 @@ use crate::spec::{Decoded, Paginated, Spec, Style};
 use crate::transport::{BoxError, Transport, is_retryable};
 use bytes::Bytes;
 use serde::Deserialize;
-use serde::de::{DeserializeSeed, Deserializer, IgnoredAny, MapAccess, Visitor};
+use serde::de::{DeserializeSeed, Deserializer, Error as _, IgnoredAny, MapAccess, SeqAccess, Visitor};
 use serde_json::value::RawValue;
 
 /// The host reqwest gives a `Response` built from an `http::Response`.
@@ -27,7 +28,7 @@ pub(crate) const NO_URL_HOST: &str = "no.url.provided.local";
 /// (for the duplicate-page guard, which compares it with the previous page's).
 pub(crate) struct Fetched<P> {
     pub page: P,
-    pub raw_items: Option<Bytes>,
+    pub raw_items: Option<ItemsJson>,
     /// The URL that answered (after redirects), for link walks (the base of a
     /// relative next URL) and pages with their response.
     pub url: Option<reqwest::Url>,
@@ -332,7 +333,7 @@ async fn exchange<P: Paginated>(fetcher: &Fetcher, request: reqwest::Request) ->
                 // Only offset and page walks compare pages (the duplicate-page
                 // guard): their items, shared with the body, not copied.
                 let raw_items = matches!(P::SPEC.style, Style::Offset | Style::Page)
-                    .then(|| items_json(&body, P::SPEC.items_path));
+                    .then(|| ItemsJson::new(body.clone(), P::SPEC.items_path));
                 Ok(Fetched { page, raw_items, url, headers, status: status.as_u16() })
             }
             Some(message) => Err(api_error(message)),
@@ -571,6 +572,111 @@ pub(crate) fn decode<P: Paginated>(body: &[u8]) -> Result<P, ErrorKind> {
     Ok(page)
 }
 
+/// A page's items as raw JSON, for the duplicate-page guard: two pages are
+/// the same when their items are, byte for byte, whatever the envelope around
+/// them (a `request_id`, a timestamp).
+///
+/// Finding where an items array ends means reading all of it, which would cost
+/// a second parse of every page; so the first item is read first (the body up
+/// to its end only), and the whole arrays are compared only when two pages
+/// start with the same item, which almost only a repeated page does.
+#[derive(Debug, Clone)]
+pub(crate) struct ItemsJson {
+    body: Bytes,
+    path: Option<&'static [&'static str]>,
+    /// The raw JSON of the first item; `None` without a path, for an empty
+    /// array, or when the path leads nowhere.
+    first: Option<Bytes>,
+}
+
+impl ItemsJson {
+    pub(crate) fn new(body: Bytes, path: Option<&'static [&'static str]>) -> ItemsJson {
+        let first = first_item(&body, path);
+        ItemsJson { body, path, first }
+    }
+
+    /// A page compared as a whole body (no items path).
+    #[cfg(test)]
+    pub(crate) fn whole(body: Bytes) -> ItemsJson {
+        ItemsJson { body, path: None, first: None }
+    }
+}
+
+impl PartialEq for ItemsJson {
+    fn eq(&self, other: &ItemsJson) -> bool {
+        self.first == other.first && items_json(&self.body, self.path) == items_json(&other.body, other.path)
+    }
+}
+
+/// The raw JSON of the first item of the array at `path`, reading the body
+/// only up to the end of that item.
+fn first_item(body: &Bytes, path: Option<&[&str]>) -> Option<Bytes> {
+    let found = Cell::new(None);
+    let mut de = serde_json::Deserializer::from_slice(body);
+    // The walk stops with an error as soon as the first item is read: that is
+    // the point, so the result is not looked at.
+    let _ = ToFirst { path: path?, found: &found }.deserialize(&mut de);
+    found.get().map(|raw: &RawValue| body.slice_ref(raw.get().as_bytes()))
+}
+
+/// Follows `path`, then takes the first element of the array there.
+struct ToFirst<'p, 'de> {
+    path: &'p [&'p str],
+    found: &'p Cell<Option<&'de RawValue>>,
+}
+
+impl<'de> DeserializeSeed<'de> for ToFirst<'_, 'de> {
+    type Value = ();
+
+    fn deserialize<D: Deserializer<'de>>(self, de: D) -> Result<(), D::Error> {
+        match self.path.split_first() {
+            None => de.deserialize_seq(self),
+            Some((key, rest)) => {
+                de.deserialize_map(ToFirstIn { key, next: ToFirst { path: rest, found: self.found } })
+            }
+        }
+    }
+}
+
+impl<'de> Visitor<'de> for ToFirst<'_, 'de> {
+    type Value = ();
+
+    fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("an array of items")
+    }
+
+    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<(), A::Error> {
+        if let Some(first) = seq.next_element::<&RawValue>()? {
+            self.found.set(Some(first));
+        }
+        Err(A::Error::custom("the first item is read"))
+    }
+}
+
+/// An object on the way to the items: the value under `key`.
+struct ToFirstIn<'p, 'de> {
+    key: &'p str,
+    next: ToFirst<'p, 'de>,
+}
+
+impl<'de> Visitor<'de> for ToFirstIn<'_, 'de> {
+    type Value = ();
+
+    fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "an object with a `{}` key", self.key)
+    }
+
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<(), A::Error> {
+        while let Some(matches) = map.next_key_seed(Key(self.key))? {
+            if matches {
+                return map.next_value_seed(self.next);
+            }
+            map.next_value::<IgnoredAny>()?;
+        }
+        Ok(())
+    }
+}
+
 /// The raw JSON of a page's items, a zero-copy slice of `body`: what the
 /// duplicate-page guard compares, so that an envelope field that changes on
 /// every response (a `request_id`, a timestamp) does not hide a repeated page.
@@ -689,6 +795,20 @@ mod tests {
         );
         // A key elsewhere in the tree that happens to be the item key is not the items.
         assert_eq!(items(r#"{"meta":{"data":[9]},"data":[1],"more":{"data":[8]}}"#, data), "[1]");
+    }
+
+    #[test]
+    fn pages_compare_by_their_items_reading_most_only_to_the_first_item() {
+        let data = Some(&["data"][..]);
+        let page = |s: &'static str| ItemsJson::new(Bytes::from_static(s.as_bytes()), data);
+        let first = |s: &'static str| first_item(&Bytes::from_static(s.as_bytes()), data);
+        assert_eq!(first(r#"{"x":{"data":[9]},"data":[{"id":1},{"id":2}]}"#).unwrap(), r#"{"id":1}"#);
+        assert_eq!(first(r#"{"data":[]}"#), None);
+        assert_eq!(first(r#"{"other":[1]}"#), None);
+        assert!(page(r#"{"rid":"a","data":[1,2]}"#) == page(r#"{"data":[1,2],"rid":"bb"}"#));
+        assert!(page(r#"{"data":[1,2]}"#) != page(r#"{"data":[1,3]}"#), "same first item, other items");
+        assert!(page(r#"{"data":[1,2]}"#) != page(r#"{"data":[0,2]}"#));
+        assert!(page(r#"{"data":[]}"#) == page(r#"{"data":[], "n": 1}"#));
     }
 
     #[test]

@@ -205,6 +205,17 @@ pub(crate) fn read_quota(
     remaining_header: Option<&str>,
     now: SystemTime,
 ) -> Quota {
+    // Most responses carry none of these: one look at the names first.
+    let relevant = |name: &str| {
+        name == RETRY_AFTER.as_str()
+            || name.starts_with("x-rate")
+            || name.starts_with("ratelimit")
+            || Some(name) == reset_header
+            || Some(name) == remaining_header
+    };
+    if !headers.keys().any(|name| relevant(name.as_str())) {
+        return Quota::default();
+    }
     let text = |name: &str| headers.get(name).and_then(|v| v.to_str().ok());
     let retry_after = text(RETRY_AFTER.as_str()).and_then(|v| retry_after(v, now));
     let mut remaining = remaining_header

@@ -2,11 +2,10 @@
 
 use std::collections::HashSet;
 
-use bytes::Bytes;
-
 use crate::checkpoint::{Checkpoint, Position};
 use crate::cursor::Cursor;
 use crate::error::ErrorKind;
+use crate::fetch::ItemsJson;
 use crate::incremental::{SinceState, Watermark};
 use crate::slice::{SliceKey, SliceProblem, SliceState};
 use crate::spec::{Paginated, Signals, Spec, Style};
@@ -173,7 +172,7 @@ pub(crate) struct Walk {
     on_loop: LoopPolicy,
     /// The raw JSON of the previous page's items (offset and page styles), to
     /// spot a repeat.
-    last_items: Option<Bytes>,
+    last_items: Option<ItemsJson>,
     /// The page count the API reported, once it reported one.
     total_pages: Option<u64>,
     /// The item count of the last page.
@@ -371,7 +370,7 @@ impl Walk {
         sent: &Position,
         signals: &Signals,
         received: u64,
-        raw_items: Option<Bytes>,
+        raw_items: Option<ItemsJson>,
     ) -> Result<Delivery, ErrorKind> {
         if matches!(self.spec.style, Style::Offset | Style::Page) && received > 0 {
             if raw_items.is_some() && self.last_items == raw_items {
@@ -715,10 +714,10 @@ mod tests {
 
     /// A fresh body, so no two pages look alike.
     #[allow(clippy::unnecessary_wraps)] // the type `record` takes
-    fn fp() -> Option<Bytes> {
+    fn fp() -> Option<ItemsJson> {
         use std::sync::atomic::{AtomicU64, Ordering};
         static NEXT: AtomicU64 = AtomicU64::new(1);
-        Some(Bytes::from(NEXT.fetch_add(1, Ordering::Relaxed).to_string()))
+        Some(ItemsJson::whole(bytes::Bytes::from(NEXT.fetch_add(1, Ordering::Relaxed).to_string())))
     }
 
     fn cursor_spec() -> Spec {
