@@ -1167,3 +1167,40 @@ async fn fault_suite_figures() {
     assert_eq!(inside, 0, "{forms:?}");
     assert_eq!(limited, 0, "{paced:?}");
 }
+
+/// Pacing with several requests in flight: a fanned-out page walk against a
+/// server that allows 5 requests per whole second, says what is left, and
+/// answers 429 past it. The gate counts the requests already in flight
+/// against what the server says is left, so it closes before the quota runs
+/// out, not after the 429s.
+#[tokio::test]
+async fn a_fanned_out_walk_paces_before_the_quota_runs_out() {
+    const QUOTA: u32 = 5;
+    const PAGES: u64 = 11;
+    let counts = Mutex::new(HashMap::<u64, u32>::new());
+    let refused = Arc::new(Mutex::new(0_u32));
+    let refusals = Arc::clone(&refused);
+    let server = MockServer::start(move |r: &RecordedRequest| {
+        let wall = SystemTime::now();
+        let window = wall.duration_since(UNIX_EPOCH).unwrap().as_secs();
+        let reset = epoch_seconds(UNIX_EPOCH + Duration::from_secs(window + 1));
+        let mut counts = counts.lock().unwrap();
+        let used = counts.entry(window).or_default();
+        if *used >= QUOTA {
+            *refusals.lock().unwrap() += 1;
+            return status(429, &json!({"message": "API rate limit exceeded"}))
+                .with_header("x-ratelimit-remaining", "0")
+                .with_header("x-ratelimit-reset", reset);
+        }
+        *used += 1;
+        let page: u64 = r.query("page").map_or(1, |p| p.parse().unwrap());
+        MockResponse::json(json!({"data": [page * 10, page * 10 + 1], "total_pages": PAGES}))
+            .with_header("x-ratelimit-remaining", (QUOTA - *used).to_string())
+            .with_header("x-ratelimit-reset", reset)
+    })
+    .await;
+    let walked = walk::<Numbers>(server.url("/n"), RetryPolicy::default(), RateLimiter::new(), 4).await;
+    let numbers = walked.result.unwrap();
+    assert_eq!(numbers, (1..=PAGES).flat_map(|p| [p * 10, p * 10 + 1]).collect::<Vec<_>>());
+    assert_eq!(*refused.lock().unwrap(), 0, "no 429: the walk paced itself with 4 requests in flight");
+}

@@ -277,12 +277,13 @@ async fn exchange<P: Paginated>(fetcher: &Fetcher, request: reqwest::Request) ->
         P::SPEC.rate_limit_remaining_header,
         now,
     );
-    // A spent quota holds the next request until the reset (pacing, not a
-    // failure), at most as long as a retry would wait. Whatever the status:
-    // servers count a 500 or a 404 against the quota too, and the retry of a
-    // 500 that said "0 left" would otherwise meet a 429.
-    if let Some(reset) = quota.reset.filter(|_| quota.exhausted()) {
-        fetcher.limiter.hold_for(reset.min(fetcher.policy.max_wait));
+    // What is left of the quota paces the next requests: once it is spent
+    // (counting the requests still in flight), none is sent before the reset,
+    // at most as long as a retry would wait. Pacing, not a failure. Whatever
+    // the status: servers count a 500 or a 404 against the quota too, and the
+    // retry of a 500 that said "0 left" would otherwise meet a 429.
+    if let (Some(remaining), Some(reset)) = (quota.remaining, quota.reset) {
+        fetcher.limiter.note_quota(remaining, reset.min(fetcher.policy.max_wait));
     }
     if !status.is_success() {
         let label = describe(&method, response.url());

@@ -42,6 +42,14 @@ pub struct RateLimiter {
 /// A request's place under the in-flight cap, held until its response is read.
 pub(crate) struct Permit {
     _place: Option<OwnedSemaphorePermit>,
+    gate: Arc<Mutex<Gate>>,
+}
+
+impl Drop for Permit {
+    fn drop(&mut self) {
+        let mut gate = self.gate.lock().unwrap_or_else(PoisonError::into_inner);
+        gate.sent = gate.sent.saturating_sub(1);
+    }
 }
 
 #[derive(Default)]
@@ -52,6 +60,12 @@ struct Gate {
     interval: Option<Duration>,
     /// When the next paced request may go.
     next_slot: Option<Instant>,
+    /// Requests sent through the gate and not answered yet.
+    sent: usize,
+    /// What the server said is left of its quota, less the requests sent
+    /// since, and when its window resets: with nothing left, no request
+    /// passes before the reset.
+    budget: Option<(u64, Instant)>,
 }
 
 #[allow(clippy::missing_fields_in_debug)] // `inner` is shown field by field, through `lock()`
@@ -122,9 +136,12 @@ impl RateLimiter {
         };
     }
 
-    /// How long the gate is still held for; `None` when it is open.
+    /// How long the gate is still held for (a server's advertised wait, or a
+    /// spent quota until its reset); `None` when it is open.
     pub fn held_for(&self) -> Option<Duration> {
-        let held = self.lock().held_until?;
+        let gate = self.lock();
+        let spent = gate.budget.filter(|(left, _)| *left == 0).map(|(_, reset_at)| reset_at);
+        let held = gate.held_until.into_iter().chain(spent).max()?;
         let left = held.saturating_duration_since(Instant::now());
         (!left.is_zero()).then_some(left)
     }
@@ -138,7 +155,30 @@ impl RateLimiter {
             None => None,
         };
         self.pass_gate().await;
-        Permit { _place: permit }
+        Permit { _place: permit, gate: Arc::clone(&self.inner) }
+    }
+
+    /// Takes in what a response said of the quota: `remaining` requests left
+    /// in a window that resets in `reset`. The requests already sent and not
+    /// answered may be counted against it yet, so they are taken off: with
+    /// several requests in flight (fan-out, many walks), the gate closes
+    /// before the quota runs out rather than after the 429s.
+    pub(crate) fn note_quota(&self, remaining: u64, reset: Duration) {
+        let now = Instant::now();
+        let Some(reset_at) = now.checked_add(reset) else { return };
+        let mut gate = self.lock();
+        // The request whose answer this is still holds its place.
+        let others = gate.sent.saturating_sub(1) as u64;
+        let left = remaining.saturating_sub(others);
+        gate.budget = match gate.budget {
+            // The same window, answers in any order: the smaller count wins.
+            Some((known, at))
+                if at > now && at.max(reset_at) - at.min(reset_at) <= Duration::from_secs(1) =>
+            {
+                Some((known.min(left), at.max(reset_at)))
+            }
+            _ => Some((left, reset_at)),
+        };
     }
 
     /// Waits for the gate, then takes a paced slot. Returns how long it waited.
@@ -148,11 +188,20 @@ impl RateLimiter {
             let ready_at = {
                 let mut gate = self.lock();
                 let now = Instant::now();
-                let at = gate.held_until.into_iter().chain(gate.next_slot).max().unwrap_or(now);
+                // A window that has reset says nothing any more.
+                if gate.budget.is_some_and(|(_, reset_at)| reset_at <= now) {
+                    gate.budget = None;
+                }
+                let spent = gate.budget.filter(|(left, _)| *left == 0).map(|(_, reset_at)| reset_at);
+                let at = gate.held_until.into_iter().chain(gate.next_slot).chain(spent).max().unwrap_or(now);
                 if at <= now {
                     if let Some(interval) = gate.interval {
                         gate.next_slot = Some(now + interval);
                     }
+                    if let Some((left, _)) = gate.budget.as_mut() {
+                        *left -= 1;
+                    }
+                    gate.sent += 1;
                     return started.elapsed();
                 }
                 at
@@ -422,6 +471,32 @@ mod tests {
         }
         assert_eq!(start.elapsed(), Duration::from_secs(1));
         assert!(RateLimiter::per_minute(0).lock().interval.is_none());
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn a_quota_closes_the_gate_before_it_runs_out() {
+        let limiter = RateLimiter::new();
+        let first = limiter.acquire().await;
+        // 3 left in a window of 2 s: 3 more requests pass at once, the 4th waits for the reset.
+        limiter.note_quota(3, Duration::from_secs(2));
+        drop(first);
+        let start = Instant::now();
+        let mut held = Vec::new();
+        for _ in 0..3 {
+            held.push(limiter.acquire().await);
+        }
+        assert_eq!(start.elapsed(), Duration::ZERO);
+        // An answer saying 2 are left while 2 others are in flight: none left for a new one.
+        limiter.note_quota(2, Duration::from_secs(2));
+        drop(held);
+        let _fourth = limiter.acquire().await;
+        assert_eq!(start.elapsed(), Duration::from_secs(2));
+        // A later, smaller count for the same window wins; a new window replaces it.
+        limiter.note_quota(5, Duration::from_millis(1500));
+        limiter.note_quota(0, Duration::from_millis(1800));
+        assert_eq!(limiter.lock().budget.map(|(left, _)| left), Some(0));
+        limiter.note_quota(9, Duration::from_secs(30));
+        assert_eq!(limiter.lock().budget.map(|(left, _)| left), Some(9));
     }
 
     #[tokio::test]
