@@ -612,34 +612,62 @@ impl PartialEq for ItemsJson {
 /// The raw JSON of the first item of the array at `path`, reading the body
 /// only up to the end of that item.
 fn first_item(body: &Bytes, path: Option<&[&str]>) -> Option<Bytes> {
+    seek(body, path?, Take::FirstElement)
+}
+
+/// The raw JSON of a page's items, a zero-copy slice of `body`: what the
+/// duplicate-page guard compares, so that an envelope field that changes on
+/// every response (a `request_id`, a timestamp) does not hide a repeated page.
+/// The whole body when the declaration has no items path or the body has
+/// nothing there.
+fn items_json(body: &Bytes, path: Option<&[&str]>) -> Bytes {
+    path.and_then(|path| seek(body, path, Take::Whole)).unwrap_or_else(|| body.clone())
+}
+
+/// What [`seek`] takes at the end of its path.
+#[derive(Clone, Copy)]
+enum Take {
+    /// The whole value.
+    Whole,
+    /// The first element of the array there.
+    FirstElement,
+}
+
+/// Follows a path of object keys through `body` and borrows the raw JSON
+/// `take` names at its end, as a zero-copy slice; `None` when a key is
+/// missing. Every other value is skipped unparsed, and reading stops as soon
+/// as the value is found: the error that stops it is the point, so the
+/// result is read from `found`, not from the parse.
+fn seek(body: &Bytes, path: &[&str], take: Take) -> Option<Bytes> {
     let found = Cell::new(None);
     let mut de = serde_json::Deserializer::from_slice(body);
-    // The walk stops with an error as soon as the first item is read: that is
-    // the point, so the result is not looked at.
-    let _ = ToFirst { path: path?, found: &found }.deserialize(&mut de);
+    let _ = Seek { path, take, found: &found }.deserialize(&mut de);
     found.get().map(|raw: &RawValue| body.slice_ref(raw.get().as_bytes()))
 }
 
-/// Follows `path`, then takes the first element of the array there.
-struct ToFirst<'p, 'de> {
+/// The rest of the path, and where to put what is found at its end.
+struct Seek<'p, 'de> {
     path: &'p [&'p str],
+    take: Take,
     found: &'p Cell<Option<&'de RawValue>>,
 }
 
-impl<'de> DeserializeSeed<'de> for ToFirst<'_, 'de> {
+impl<'de> DeserializeSeed<'de> for Seek<'_, 'de> {
     type Value = ();
 
     fn deserialize<D: Deserializer<'de>>(self, de: D) -> Result<(), D::Error> {
-        match self.path.split_first() {
-            None => de.deserialize_seq(self),
-            Some((key, rest)) => {
-                de.deserialize_map(ToFirstIn { key, next: ToFirst { path: rest, found: self.found } })
+        match (self.path.split_first(), self.take) {
+            (None, Take::Whole) => {
+                self.found.set(Some(<&RawValue>::deserialize(de)?));
+                Err(D::Error::custom("the value is read"))
             }
+            (None, Take::FirstElement) => de.deserialize_seq(self),
+            (Some((key, rest)), _) => de.deserialize_map(SeekIn { key, next: Seek { path: rest, ..self } }),
         }
     }
 }
 
-impl<'de> Visitor<'de> for ToFirst<'_, 'de> {
+impl<'de> Visitor<'de> for Seek<'_, 'de> {
     type Value = ();
 
     fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
@@ -654,13 +682,13 @@ impl<'de> Visitor<'de> for ToFirst<'_, 'de> {
     }
 }
 
-/// An object on the way to the items: the value under `key`.
-struct ToFirstIn<'p, 'de> {
+/// An object on the path: the value under its first `key` is followed further.
+struct SeekIn<'p, 'de> {
     key: &'p str,
-    next: ToFirst<'p, 'de>,
+    next: Seek<'p, 'de>,
 }
 
-impl<'de> Visitor<'de> for ToFirstIn<'_, 'de> {
+impl<'de> Visitor<'de> for SeekIn<'_, 'de> {
     type Value = ();
 
     fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
@@ -675,60 +703,6 @@ impl<'de> Visitor<'de> for ToFirstIn<'_, 'de> {
             map.next_value::<IgnoredAny>()?;
         }
         Ok(())
-    }
-}
-
-/// The raw JSON of a page's items, a zero-copy slice of `body`: what the
-/// duplicate-page guard compares, so that an envelope field that changes on
-/// every response (a `request_id`, a timestamp) does not hide a repeated page.
-/// The whole body when the declaration has no items path or the body has
-/// nothing there.
-fn items_json(body: &Bytes, path: Option<&[&str]>) -> Bytes {
-    let found = path.and_then(|path| {
-        let mut de = serde_json::Deserializer::from_slice(body);
-        AtPath(path).deserialize(&mut de).ok().flatten()
-    });
-    found.map_or_else(|| body.clone(), |raw| body.slice_ref(raw.get().as_bytes()))
-}
-
-/// Walks a path of object keys and borrows the raw JSON at its end; `None`
-/// when a key is missing. Every other value is skipped unparsed.
-struct AtPath<'p>(&'p [&'p str]);
-
-impl<'de> DeserializeSeed<'de> for AtPath<'_> {
-    type Value = Option<&'de RawValue>;
-
-    fn deserialize<D: Deserializer<'de>>(self, de: D) -> Result<Self::Value, D::Error> {
-        match self.0.split_first() {
-            None => <&RawValue>::deserialize(de).map(Some),
-            Some((key, rest)) => de.deserialize_map(Object { key, rest }),
-        }
-    }
-}
-
-/// An object on the path: the value under `key`, followed along `rest`.
-struct Object<'p> {
-    key: &'p str,
-    rest: &'p [&'p str],
-}
-
-impl<'de> Visitor<'de> for Object<'_> {
-    type Value = Option<&'de RawValue>;
-
-    fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(f, "an object with a `{}` key", self.key)
-    }
-
-    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
-        let mut found = None;
-        while let Some(matches) = map.next_key_seed(Key(self.key))? {
-            if matches && found.is_none() {
-                found = map.next_value_seed(AtPath(self.rest))?;
-            } else {
-                map.next_value::<IgnoredAny>()?;
-            }
-        }
-        Ok(found)
     }
 }
 
