@@ -134,8 +134,14 @@ struct Failure {
 }
 
 impl Failure {
+    /// A failure that is no rate limit, with no advertised wait, after which
+    /// the server may have acted on the request.
+    fn plain(kind: ErrorKind, retryable: bool) -> Failure {
+        Failure { kind, retryable, wait: None, throttled: false, unprocessed: false }
+    }
+
     fn fatal(kind: ErrorKind) -> Failure {
-        Failure { kind, retryable: false, wait: None, throttled: false, unprocessed: false }
+        Failure::plain(kind, false)
     }
 }
 
@@ -219,13 +225,7 @@ async fn attempt_once<P: Paginated>(
     };
     match tokio::time::timeout(limit, exchange::<P>(fetcher, request)).await {
         Ok(result) => result,
-        Err(_) => Err(Failure {
-            kind: ErrorKind::Transport(Box::new(TimedOut(limit))),
-            retryable: true,
-            wait: None,
-            throttled: false,
-            unprocessed: false,
-        }),
+        Err(_) => Err(Failure::plain(ErrorKind::Transport(Box::new(TimedOut(limit))), true)),
     }
 }
 
@@ -302,12 +302,9 @@ async fn exchange<P: Paginated>(fetcher: &Fetcher, request: reqwest::Request) ->
         return Err(Failure::fatal(ErrorKind::BodyTooLarge { limit }));
     }
     // A body cut short is a bad body, retried per `retry_bad_bodies`.
-    let cut = |e: reqwest::Error| Failure {
-        kind: ErrorKind::Transport(redact::reqwest_error(e).into()),
-        retryable: fetcher.policy.retry_bad_bodies,
-        wait: None,
-        throttled: false,
-        unprocessed: false,
+    let cut = |e: reqwest::Error| {
+        let kind = ErrorKind::Transport(redact::reqwest_error(e).into());
+        Failure::plain(kind, fetcher.policy.retry_bad_bodies)
     };
     let body = read_body(&mut response, limit).await.map_err(|e| match e {
         BodyError::Read(e) => cut(e),
@@ -347,7 +344,7 @@ async fn exchange<P: Paginated>(fetcher: &Fetcher, request: reqwest::Request) ->
             }
             let malformed = matches!(kind, ErrorKind::Decode { malformed: true, .. });
             let retryable = malformed && fetcher.policy.retry_bad_bodies;
-            Err(Failure { kind, retryable, wait: None, throttled: false, unprocessed: false })
+            Err(Failure::plain(kind, retryable))
         }
     }
 }
